@@ -1,0 +1,53 @@
+# Two commands: `make run` (the demo clinic at http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install lint typecheck check-migrations ci clean
+
+# Create the virtual environment and install the pinned dependencies (again only when a lock changes).
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: PYTHON=python3.11 make ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+.env:
+	cp .env.example .env
+
+# Migrate, load the demo clinic, then serve it with a Celery worker (embedded beat) beside it.
+# Without REDIS_URL the worker uses a file-system queue in .celery/, so no Redis server is needed.
+# Ctrl-C stops both.
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@set -m; \
+	mkdir -p .celery; \
+	$(BIN)/celery -A portal worker -B --pool=solo --without-mingle --without-gossip \
+		--schedule .celery/beat-schedule --loglevel INFO & worker=$$!; \
+	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy apps portal tests
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) .celery staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Staff manage accounts and care teams here. Care links change through the portal's services
+(invitations, consents, reassignment), so those models are read-only in the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from apps.accounts.models import Invitation, PatientProfile, SupervisorConsent, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ("email", "full_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    fields = ("email", "full_name", "preferred_name", "role", "time_zone", "is_active", "last_login", "date_joined")
+
+
+@admin.register(PatientProfile)
+class PatientProfileAdmin(ReadOnlyAdmin):
+    list_display = ("patient_name", "responsible_clinician_name", "reassign")
+    list_select_related = ("user", "responsible_clinician")
+    search_fields = ("user__full_name", "user__email")
+
+    @admin.display(description="Patient")
+    def patient_name(self, obj: PatientProfile) -> str:
+        return obj.user.full_name
+
+    @admin.display(description="Responsible clinician")
+    def responsible_clinician_name(self, obj: PatientProfile) -> str:
+        return obj.responsible_clinician.full_name
+
+    @admin.display(description="")
+    def reassign(self, obj: PatientProfile) -> str:
+        url = reverse("accounts:patient-reassign", args=[obj.pk])
+        return format_html('<a href="{}">Change clinician</a>', url)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "role", "status", "expires_at", "created_at")
+    list_filter = ("role", "status")
+    search_fields = ("email",)
+    exclude = ("nonce",)
+
+
+@admin.register(SupervisorConsent)
+class SupervisorConsentAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "status", "starts_at", "expires_at", "confirmed_at", "revoked_at")
+    list_filter = ("status",)

@@ -1,0 +1,56 @@
+"""Everything the portal holds about a patient, for the patient to download (UK GDPR right of
+access). Later parts of the pathway add their sections here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.accounts.models import SupervisorConsent, User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+
+
+def patient_export(*, patient: User) -> dict[str, Any]:
+    """The patient's own record as plain data. Writing the file is audited."""
+    profile = getattr(patient, "patient_profile", None)
+    data: dict[str, Any] = {
+        "account": {
+            "email": patient.email,
+            "full_name": patient.full_name,
+            "preferred_name": patient.preferred_name,
+            "time_zone": patient.time_zone,
+            "joined": patient.date_joined,
+            "responsible_clinician": (
+                profile.responsible_clinician.full_name if profile is not None else None
+            ),
+        },
+        "supervisor_consents": [
+            {
+                "supervisor_name": c.supervisor_name,
+                "supervisor_email": c.supervisor_email,
+                "relationship": c.relationship,
+                "status": c.status,
+                "scope": c.scope,
+                "signed_at": c.patient_signed_at,
+                "starts_at": c.starts_at,
+                "expires_at": c.expires_at,
+                "confirmed_at": c.confirmed_at,
+                "revoked_at": c.revoked_at,
+                "consent_text": c.consent_text,
+            }
+            for c in SupervisorConsent.objects.filter(patient=patient).order_by("created_at")
+        ],
+        "record_access": [
+            {
+                "when": e.at,
+                "who": e.actor.full_name if e.actor else "The portal",
+                "role": e.actor_role,
+                "action": e.action,
+            }
+            for e in AuditEvent.objects.filter(patient=patient)
+            .select_related("actor")
+            .order_by("at")
+        ],
+    }
+    audit_record(actor=patient, action="accounts.record_exported", target=patient)
+    return data

@@ -1,0 +1,328 @@
+"""Pages for invitations, consents, profiles and the clinician's caseload."""
+
+from __future__ import annotations
+
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import selectors, services
+from apps.accounts.access import Role, public, role_required
+from apps.accounts.forms import (
+    ConsentGrantForm,
+    InvitationAcceptForm,
+    InviteForm,
+    ProfileForm,
+    ReassignForm,
+)
+from apps.accounts.models import User
+from apps.audit.selectors import disclosure_list_for
+from apps.audit.services import audit_read
+from apps.core.exceptions import ServiceError
+from apps.core.forms import apply_service_error
+from apps.core.types import AuthedRequest
+
+ALL_ROLES = (Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN, Role.STAFF)
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    if existing:
+        return _invitation_for_existing_account(request, invitation)
+    form = InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready. Welcome.")
+            return HttpResponseRedirect(reverse("core:dashboard"))
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def _invitation_for_existing_account(request: HttpRequest, invitation: object) -> HttpResponse:
+    from apps.accounts.models import Invitation
+
+    assert isinstance(invitation, Invitation)
+    user = request.user
+    if not user.is_authenticated or user.email.lower() != invitation.email.lower():
+        return render(request, "accounts/invitation_sign_in.html", {"invitation": invitation})
+    if request.method == "POST":
+        try:
+            services.invitation_accept_existing(actor=user, invitation=invitation)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you. The clinic will confirm you as a supervisor.")
+        return HttpResponseRedirect(reverse("core:dashboard"))
+    return render(request, "accounts/invitation_existing.html", {"invitation": invitation})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def patient_invite(request: AuthedRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(actor=request.user, role=Role.PATIENT, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return HttpResponseRedirect(reverse("accounts:caseload"))
+    return render(request, "accounts/patient_invite.html", {"form": form})
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_invite(request: AuthedRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    role = Role.STAFF if request.POST.get("role") == Role.STAFF else Role.CLINICIAN
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(actor=request.user, role=role, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return HttpResponseRedirect(reverse("accounts:staff-invite"))
+    invitations = selectors.invitations_sent_by(user=request.user)
+    return render(request, "accounts/staff_invite.html", {"form": form, "invitations": invitations})
+
+
+# --- Clinician: caseload and patient ------------------------------------------------------------
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def caseload(request: AuthedRequest) -> HttpResponse:
+    patients = selectors.caseload_list_for(user=request.user)
+    to_confirm = selectors.consents_to_confirm_for(user=request.user)
+    invitations = selectors.invitations_sent_by(user=request.user)
+    return render(
+        request,
+        "accounts/caseload_list.html",
+        {"patients": patients, "to_confirm": to_confirm, "invitations": invitations},
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET"])
+def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_with_consents(user=request.user, pk=patient_id)
+    audit_read(actor=request.user, patient_id=patient.pk, what="summary")
+    return render(request, "accounts/patient_detail.html", {"patient": patient})
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def consent_confirm(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    try:
+        services.consent_confirm(actor=request.user, consent=consent)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{consent.supervisor_name} is now a confirmed supervisor.")
+    return HttpResponseRedirect(reverse("accounts:patient-detail", args=[consent.patient_id]))
+
+
+# --- Patient: supervisors and consent -----------------------------------------------------------
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def consent_list(request: AuthedRequest) -> HttpResponse:
+    consents = selectors.consent_list_for_patient(user=request.user)
+    return render(request, "accounts/consent_list.html", {"consents": consents})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def consent_grant(request: AuthedRequest) -> HttpResponse:
+    form = ConsentGrantForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["signed"] and "sign" in request.POST:
+            try:
+                services.consent_grant(
+                    actor=request.user,
+                    supervisor_name=data["supervisor_name"],
+                    supervisor_email=data["supervisor_email"],
+                    relationship=data["relationship"],
+                    expires_at=form.expires_at(),
+                    signed=True,
+                )
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request, f"Consent signed. We have e-mailed {data['supervisor_name']} an invitation."
+                )
+                return HttpResponseRedirect(reverse("accounts:consent-list"))
+        elif "sign" in request.POST:
+            form.add_error("signed", "Tick the box to sign this consent.")
+        preview = services.consent_text_render(
+            patient=request.user,
+            supervisor_name=data["supervisor_name"],
+            supervisor_email=data["supervisor_email"],
+            relationship=data["relationship"],
+            expires_at=form.expires_at(),
+            signed_at=None,
+        )
+    return render(request, "accounts/consent_grant.html", {"form": form, "preview": preview})
+
+
+@role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
+@require_http_methods(["GET"])
+def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    if request.user.pk != consent.patient_id:
+        audit_read(actor=request.user, patient_id=consent.patient_id, what="consent")
+    return render(request, "accounts/consent_detail.html", {"consent": consent})
+
+
+@role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
+@require_http_methods(["GET"])
+def consent_download(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    if request.user.pk != consent.patient_id:
+        audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_text")
+    response = HttpResponse(consent.consent_text + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="supervisor-consent-{consent.pk}.txt"'
+    return response
+
+
+@role_required(Role.PATIENT, Role.CLINICIAN)
+@require_POST
+def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    try:
+        services.consent_revoke(actor=request.user, consent=consent)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Consent ended. {consent.supervisor_name} can no longer see your doses.")
+    if request.user.role == Role.CLINICIAN:
+        return HttpResponseRedirect(reverse("accounts:patient-detail", args=[consent.patient_id]))
+    return HttpResponseRedirect(reverse("accounts:consent-list"))
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def disclosure_list(request: AuthedRequest) -> HttpResponse:
+    events = disclosure_list_for(user=request.user)
+    return render(request, "accounts/disclosure_list.html", {"events": events})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def data_export(request: AuthedRequest) -> HttpResponse:
+    from apps.accounts.exports import patient_export
+
+    payload = patient_export(patient=request.user)
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-record-{stamp}.json"'
+    return response
+
+
+# --- Supervisor ---------------------------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    if request.method == "POST":
+        if request.POST.get("answer") != "decline":
+            raise PermissionDenied  # accepting happens through the invitation link
+        try:
+            services.consent_decline(actor=request.user, consent=consent)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "You have said no. The person who asked will see this.")
+        return HttpResponseRedirect(reverse("core:dashboard"))
+    return render(request, "accounts/consent_respond.html", {"consent": consent})
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET"])
+def supervised_patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_get_for(user=request.user, pk=patient_id)
+    audit_read(actor=request.user, patient_id=patient.pk, what="dose_schedule")
+    return render(request, "accounts/supervised_patient_detail.html", {"patient": patient})
+
+
+# --- Everyone -----------------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "preferred_name": user.preferred_name, "time_zone": user.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Your details have been saved.")
+            return HttpResponseRedirect(reverse("accounts:profile"))
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+# --- Staff --------------------------------------------------------------------------------------
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def patient_reassign(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_for_staff(pk=patient_id)
+    if request.method == "GET":
+        audit_read(actor=request.user, patient_id=patient.pk, what="care_team")
+    form = ReassignForm(request.POST or None, clinicians=selectors.clinician_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_reassign_clinician(
+                actor=request.user, patient=patient, clinician=form.cleaned_data["clinician"]
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "The patient has a new responsible clinician.")
+            return HttpResponseRedirect(reverse("admin:accounts_patientprofile_changelist"))
+    return render(request, "accounts/patient_reassign.html", {"patient": patient, "form": form})

@@ -1,0 +1,74 @@
+"""Writing the audit log. Every service that changes data calls `audit_record`; every read of a
+patient's record by someone other than the patient calls `audit_read`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from apps.audit import context
+from apps.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+DetailValue = str | int | bool | None
+
+# Detail values are codes and ids, never free text: a short limit keeps notes out by construction.
+MAX_DETAIL_TEXT = 64
+
+
+def _patient_of(target: models.Model | None) -> int | None:
+    if target is None:
+        return None
+    patient_id = getattr(target, "patient_id", None)
+    if isinstance(patient_id, int):
+        return patient_id
+    if target._meta.label == "accounts.User" and getattr(target, "role", None) == "patient":
+        return int(target.pk)
+    return None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    patient: User | int | None = None,
+    detail: dict[str, DetailValue] | None = None,
+) -> AuditEvent:
+    """Append one audit event. `action` is "<app>.<past_tense>"; detail holds codes, not text."""
+    detail = detail or {}
+    for key, value in detail.items():
+        if isinstance(value, str) and len(value) > MAX_DETAIL_TEXT:
+            raise ValueError(f"Audit detail {key!r} is too long to be a code.")
+        if not isinstance(value, str | int | bool | type(None)):
+            raise ValueError(f"Audit detail {key!r} must be a code, a number or a flag.")
+    if isinstance(patient, int):
+        patient_id: int | None = patient
+    elif patient is not None:
+        patient_id = int(patient.pk)
+    else:
+        patient_id = _patient_of(target)
+    ctx = context.current()
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_role=getattr(actor, "role", "") if actor else "system",
+        action=action,
+        patient_id=patient_id,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        ip=ctx.ip if ctx else None,
+        request_id=ctx.request_id if ctx else "",
+        detail=detail,
+    )
+
+
+def audit_read(*, actor: User, patient_id: int, what: str) -> AuditEvent | None:
+    """Record that someone other than the patient looked at the patient's record."""
+    if actor.pk == patient_id:
+        return None
+    return audit_record(
+        actor=actor, action="audit.record_viewed", patient=patient_id, detail={"what": what}
+    )

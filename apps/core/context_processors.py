@@ -1,0 +1,39 @@
+"""What every page needs: the clinic's name and colours, and the navigation for the user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from apps.accounts.roles import Role
+from apps.clinic.selectors import clinic_settings_get
+
+NAV: dict[str, list[tuple[str, str]]] = {
+    Role.PATIENT: [
+        ("core:patient-dashboard", "Home"),
+        ("accounts:consent-list", "Supervisors"),
+        ("accounts:disclosure-list", "Who has seen my record"),
+        ("accounts:profile", "Your details"),
+    ],
+    Role.SUPERVISOR: [
+        ("core:supervisor-dashboard", "Home"),
+        ("accounts:profile", "Your details"),
+    ],
+    Role.CLINICIAN: [
+        ("core:clinician-dashboard", "Home"),
+        ("accounts:caseload", "Caseload"),
+        ("accounts:profile", "Your details"),
+    ],
+    Role.STAFF: [
+        ("admin:index", "Administration"),
+        ("accounts:staff-invite", "Invite staff"),
+        ("accounts:profile", "Your details"),
+    ],
+}
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return {"clinic": clinic_settings_get(), "nav_items": NAV.get(role or "", []), "user_role": role}

@@ -1,0 +1,16 @@
+"""Typing helpers shared by every app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """A request whose user has signed in (views behind @role_required)."""
+
+    user: User  # type: ignore[assignment]

@@ -1,0 +1,86 @@
+"""The public home page and each role's dashboard."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.accounts import selectors as account_selectors
+from apps.accounts.access import Role, public, role_required
+from apps.core.types import AuthedRequest
+
+DASHBOARDS = {
+    Role.PATIENT: "core:patient-dashboard",
+    Role.SUPERVISOR: "core:supervisor-dashboard",
+    Role.CLINICIAN: "core:clinician-dashboard",
+    Role.STAFF: "admin:index",
+}
+
+
+@public
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@public
+@require_GET
+def theme(request: HttpRequest) -> HttpResponse:
+    """The clinic's colours as CSS custom properties (a file, so the CSP needs no inline styles)."""
+    from apps.clinic.selectors import clinic_settings_get
+
+    clinic = clinic_settings_get()
+    css = f":root {{ --brand: {clinic.brand_colour}; --accent: {clinic.accent_colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@public
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN, Role.STAFF)
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    """Send each person to their own dashboard."""
+    return HttpResponseRedirect(reverse(DASHBOARDS[Role(request.user.role)]))
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def patient_dashboard(request: AuthedRequest) -> HttpResponse:
+    consents = account_selectors.consent_list_for_patient(user=request.user)
+    return render(request, "core/patient_dashboard.html", {"consents": consents})
+
+
+@role_required(Role.SUPERVISOR)
+@require_GET
+def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
+    patients = account_selectors.supervised_patient_list_for(user=request.user)
+    requests = account_selectors.consent_requests_for_supervisor(user=request.user)
+    return render(
+        request, "core/supervisor_dashboard.html", {"patients": patients, "requests": requests}
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_GET
+def clinician_dashboard(request: AuthedRequest) -> HttpResponse:
+    to_confirm = account_selectors.consents_to_confirm_for(user=request.user)
+    patients = account_selectors.caseload_list_for(user=request.user)
+    return render(
+        request,
+        "core/clinician_dashboard.html",
+        {"to_confirm": to_confirm, "patient_count": patients.count()},
+    )
