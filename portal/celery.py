@@ -20,4 +20,3 @@ def _ensure_filesystem_queue(sender: Celery, **kwargs: object) -> None:
         for key in ("data_folder_in", "data_folder_out", "processed_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
-

@@ -76,7 +76,7 @@ if not TESTING and (BASE_DIR / ".env").exists():
 
 DEBUG = env_bool("DEBUG", default=False)
 
-_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105 - dev only
+_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
@@ -244,8 +244,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -8,6 +8,7 @@ Personas (the healthchecks idea): `patient` with `supervisor` (consent in force)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -19,6 +20,9 @@ from apps.accounts import services
 from apps.accounts.models import SupervisorConsent, User
 from apps.accounts.roles import Role
 from tests.urlwalk import url_params
+
+# Modules with `build(world)`: add one when an app's routes need objects in the world.
+WORLD_BUILDERS: list[str] = []
 
 PASSWORD = "a-long-test-password-42"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -147,9 +151,12 @@ def world(
     other_consent: SupervisorConsent,
 ) -> World:
     invitation = services.invitation_create(
-        actor=clinician, email="new.patient@test.example", full_name="New Patient", role=Role.PATIENT
+        actor=clinician,
+        email="new.patient@test.example",
+        full_name="New Patient",
+        role=Role.PATIENT,
     )
-    return World(
+    built = World(
         personas={
             "anon": None,
             "patient": patient,
@@ -167,3 +174,7 @@ def world(
         },
         objects={"consent": consent, "invitation": invitation},
     )
+    # Each app adds its own objects and URL parameters (tests/<app>/world.py: build(world)).
+    for module in WORLD_BUILDERS:
+        import_module(module).build(built)
+    return built

@@ -57,7 +57,7 @@ def role_required(*roles: Role) -> Callable[[V], V]:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if cast(User, user).role not in roles:
+            if getattr(user, "role", None) not in {str(r) for r in roles}:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -96,22 +96,22 @@ def _active_consents() -> QuerySet[SupervisorConsent]:
 
 def can_supervise(user: User, patient_id: int) -> bool:
     """A supervisor with a consent in force for this patient."""
-    if not user.is_authenticated or user.role != Role.SUPERVISOR:
+    if user.role != Role.SUPERVISOR:
         return False
     return _active_consents().filter(supervisor_id=user.pk, patient_id=patient_id).exists()
 
 
 def can_manage_patient(user: User, patient_id: int) -> bool:
     """The patient's responsible clinician."""
-    if not user.is_authenticated or user.role != Role.CLINICIAN:
+    if user.role != Role.CLINICIAN:
         return False
-    return PatientProfile.objects.filter(user_id=patient_id, responsible_clinician_id=user.pk).exists()
+    return PatientProfile.objects.filter(
+        user_id=patient_id, responsible_clinician_id=user.pk
+    ).exists()
 
 
 def can_view_patient(user: User, patient_id: int) -> bool:
     """The patient, their responsible clinician, or a supervisor they consented to."""
-    if not user.is_authenticated:
-        return False
     if user.pk == patient_id:
         return user.role == Role.PATIENT
     return can_manage_patient(user, patient_id) or can_supervise(user, patient_id)
@@ -121,8 +121,6 @@ def patients_visible_to(user: User) -> QuerySet[User]:
     """Patients whose records this user may open (empty for anyone without a care link).
     Staff manage accounts and care links in the admin; they are not on any patient's care team."""
     patients = User.objects.filter(role=Role.PATIENT, is_active=True)
-    if not user.is_authenticated:
-        return patients.none()
     if user.role == Role.PATIENT:
         return patients.filter(pk=user.pk)
     if user.role == Role.CLINICIAN:

@@ -30,7 +30,16 @@ class UserAdmin(ReadOnlyAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("email", "full_name")
     ordering = ("email",)
-    fields = ("email", "full_name", "preferred_name", "role", "time_zone", "is_active", "last_login", "date_joined")
+    fields = (
+        "email",
+        "full_name",
+        "preferred_name",
+        "role",
+        "time_zone",
+        "is_active",
+        "last_login",
+        "date_joined",
+    )
 
 
 @admin.register(PatientProfile)

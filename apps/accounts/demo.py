@@ -37,9 +37,10 @@ def _person(demo: Demo, email: str, name: str, role: Role) -> User:
             email=email, full_name=name, role=role, password=DEMO_PASSWORD, clinician=clinician
         )
         demo.say(f"Created {role.label.lower()} {email}")
-    if role in (Role.CLINICIAN, Role.STAFF) and not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).exists():
+    if (
+        role in (Role.CLINICIAN, Role.STAFF)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
         TOTP.activate(user, DEMO_TOTP_SECRET)
         RecoveryCodes.activate(user)
     demo.people[email] = user
@@ -68,7 +69,9 @@ def _link(demo: Demo, patient_email: str, supervisor_email: str, relationship: s
 
 def seed(demo: Demo) -> None:
     host = urlparse(settings.SITE_URL).netloc or "127.0.0.1:8000"
-    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": host, "name": "Clinic portal"})
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": host, "name": "Clinic portal"}
+    )
     for email, name, role in PEOPLE:
         _person(demo, email, name, role)
     for link in LINKS:

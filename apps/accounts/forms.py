@@ -23,7 +23,9 @@ class InvitationAcceptForm(forms.Form):
         label=_("Type the password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London")
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London"
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -41,16 +43,21 @@ class ConsentGrantForm(forms.Form):
     supervisor_name = forms.CharField(label=_("Their full name"), max_length=150)
     supervisor_email = forms.EmailField(label=_("Their e-mail address"))
     relationship = forms.CharField(
-        label=_("How do you know them?"), max_length=60,
+        label=_("How do you know them?"),
+        max_length=60,
         help_text=_("For example: sister, friend, workmate."),
     )
     expires_on = forms.DateField(
-        label=_("End date (optional)"), required=False,
-        help_text=_("Leave empty and it lasts until your treatment ends. You can end it at any time."),
+        label=_("End date (optional)"),
+        required=False,
+        help_text=_(
+            "Leave empty and it lasts until your treatment ends. You can end it at any time."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     signed = forms.BooleanField(
-        label=_("I have read this consent and I sign it."), required=False,
+        label=_("I have read this consent and I sign it."),
+        required=False,
     )
 
     def clean_expires_on(self) -> dt.date | None:
@@ -75,12 +82,18 @@ class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
 
+def _full_name(user: User) -> str:
+    return user.full_name
+
+
 class ReassignForm(forms.Form):
-    clinician = forms.ModelChoiceField(label=_("New responsible clinician"), queryset=User.objects.none())
+    clinician = forms.ModelChoiceField(
+        label=_("New responsible clinician"), queryset=User.objects.none()
+    )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["clinician"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = clinicians
-        field.label_from_instance = lambda u: u.full_name  # type: ignore[method-assign]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = clinicians
+            field.label_from_instance = _full_name  # type: ignore[method-assign,assignment]

@@ -48,12 +48,16 @@ class SessionLimitsMiddleware:
             else:
                 idle = now - float(last_seen)
                 total = now - float(started)
-                if idle > idle_limit_seconds(user.role) or total > settings.SESSION_ABSOLUTE_SECONDS:
+                if (
+                    idle > idle_limit_seconds(user.role)
+                    or total > settings.SESSION_ABSOLUTE_SECONDS
+                ):
                     logout(request)
                     if request.path.startswith(("/api/", "/_allauth/")):
                         return JsonResponse({"detail": "Your session has ended."}, status=401)
                     messages.info(
-                        request, "You were signed out to keep your information safe. Please sign in again."
+                        request,
+                        "You were signed out to keep your information safe. Please sign in again.",
                     )
                     return redirect_to_login(request.get_full_path())
             request.session[SESSION_LAST_SEEN] = now
@@ -84,7 +88,9 @@ MFA_SETUP_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/_allauth/"
 
 
 def has_totp(user_id: int) -> bool:
-    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+    return bool(
+        Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+    )
 
 
 class RequireMfaMiddleware:

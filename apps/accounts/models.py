@@ -27,9 +27,7 @@ TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.availab
 class PortalUserManager(UserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(  # type: ignore[override]
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> User:
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         email = self.normalize_email(email).lower()
@@ -61,7 +59,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     preferred_name = models.CharField(
-        _("what should we call you?"), max_length=60, blank=True,
+        _("what should we call you?"),
+        max_length=60,
+        blank=True,
         help_text=_("Used in greetings. Leave empty to use your full name."),
     )
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -121,7 +121,8 @@ class PatientProfile(BaseModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(user=models.F("responsible_clinician")), name="patient_not_own_clinician"
+                condition=~Q(user=models.F("responsible_clinician")),
+                name="patient_not_own_clinician",
             ),
         ]
 
@@ -145,7 +146,11 @@ class Invitation(BaseModel):
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
     # For a supervisor invitation: the consent it belongs to.
     consent = models.OneToOneField(
-        "SupervisorConsent", null=True, blank=True, on_delete=models.PROTECT, related_name="invitation"
+        "SupervisorConsent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitation",
     )
     # For a patient invitation: who will be the responsible clinician.
     clinician = models.ForeignKey(
@@ -208,8 +213,12 @@ class SupervisorConsent(BaseModel):
     )
     supervisor_name = models.CharField(max_length=150)
     supervisor_email = models.EmailField()
-    relationship = models.CharField(max_length=60, help_text=_("For example: sister, friend, workmate"))
-    scope = models.CharField(max_length=20, choices=ConsentScope.choices, default=ConsentScope.DOSES)
+    relationship = models.CharField(
+        max_length=60, help_text=_("For example: sister, friend, workmate")
+    )
+    scope = models.CharField(
+        max_length=20, choices=ConsentScope.choices, default=ConsentScope.DOSES
+    )
     purpose = models.CharField(max_length=200, default="Supervising naltrexone doses")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
     # The exact text the patient saw and signed, kept so it can be downloaded later.

@@ -137,7 +137,9 @@ def patient_with_consents(*, user: User, pk: int) -> User:
         .prefetch_related(
             Prefetch(
                 "supervisor_consents",
-                queryset=SupervisorConsent.objects.select_related("supervisor").order_by("-created_at"),
+                queryset=SupervisorConsent.objects.select_related("supervisor").order_by(
+                    "-created_at"
+                ),
             )
         )
         .get()

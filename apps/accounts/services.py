@@ -32,7 +32,7 @@ from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
 
 CONSENT_TEXT_VERSION = "2026-11"
-_TOKEN_SALT = "apps.accounts.invitation"
+_TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105 - an HMAC salt, not a secret
 
 # Who may invite whom. Patients invite supervisors through `consent_grant`.
 _MAY_INVITE: dict[str, set[str]] = {
@@ -59,7 +59,9 @@ def invitation_from_token(token: str) -> Invitation | None:
     pk_text, _, _digest = token.partition("-")
     if not pk_text.isdigit():
         return None
-    invitation = Invitation.objects.filter(pk=int(pk_text)).select_related("consent__patient").first()
+    invitation = (
+        Invitation.objects.filter(pk=int(pk_text)).select_related("consent__patient").first()
+    )
     if invitation is None or not hmac.compare_digest(invitation_token(invitation), token):
         return None
     if invitation.status != Invitation.Status.PENDING or invitation.expires_at <= timezone.now():
@@ -79,9 +81,7 @@ def _new_invitation(
 ) -> Invitation:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists() and role != Role.SUPERVISOR:
-        raise ServiceError(
-            "There is already an account with this e-mail address.", field="email"
-        )
+        raise ServiceError("There is already an account with this e-mail address.", field="email")
     # A newer invitation replaces an older open one for the same address and role.
     for old in Invitation.objects.select_for_update().filter(
         email__iexact=email, role=role, status=Invitation.Status.PENDING
@@ -139,7 +139,8 @@ def invitation_accept(
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     if invitation.role == Role.PATIENT:
-        assert invitation.clinician is not None  # guaranteed by a check constraint
+        if invitation.clinician is None:  # a check constraint rules this out
+            raise ServiceError("This invitation has no clinician. Ask the clinic for a new one.")
         PatientProfile.objects.create(user=user, responsible_clinician=invitation.clinician)
     _mark_accepted(invitation, user)
     audit_record(actor=user, action="accounts.account_created", target=user)
@@ -362,9 +363,7 @@ def consent_revoke(*, actor: User, consent: SupervisorConsent) -> SupervisorCons
 
 
 @transaction.atomic
-def profile_update(
-    *, actor: User, full_name: str, preferred_name: str, time_zone: str
-) -> User:
+def profile_update(*, actor: User, full_name: str, preferred_name: str, time_zone: str) -> User:
     """People edit their own name and time zone; the role and address are not theirs to change here."""
     user = User.objects.select_for_update().get(pk=actor.pk)
     changed = []
@@ -397,7 +396,9 @@ def patient_reassign_clinician(*, actor: User, patient: User, clinician: User) -
         raise ServiceError("Choose an active clinician.", field="clinician")
     profile = PatientProfile.objects.select_for_update().get(user=patient)
     if profile.responsible_clinician_id == clinician.pk:
-        raise ServiceError("This clinician is already responsible for the patient.", field="clinician")
+        raise ServiceError(
+            "This clinician is already responsible for the patient.", field="clinician"
+        )
     previous = profile.responsible_clinician_id
     profile.responsible_clinician = clinician
     profile.save(update_fields=["responsible_clinician", "updated_at"])
@@ -417,7 +418,10 @@ def user_create_direct(
 ) -> User:
     """Create an account without an invitation (demo data and the first staff account only)."""
     user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, role=role,
+        email=email,
+        password=password,
+        full_name=full_name,
+        role=role,
         is_staff=role == Role.STAFF,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -425,6 +429,10 @@ def user_create_direct(
         if clinician is None:
             raise ServiceError("A patient needs a responsible clinician.")
         PatientProfile.objects.create(user=user, responsible_clinician=clinician)
-    audit_record(actor=None, action="accounts.account_created", target=user, patient=(
-        user if role == Role.PATIENT else None))
+    audit_record(
+        actor=None,
+        action="accounts.account_created",
+        target=user,
+        patient=(user if role == Role.PATIENT else None),
+    )
     return user

@@ -16,9 +16,11 @@ from apps.clinic.selectors import clinic_settings_get
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id: int) -> bool:
     """E-mail the link for an open invitation. The subject names no drug and no diagnosis."""
-    invitation = Invitation.objects.select_related("consent__patient", "invited_by").filter(
-        pk=invitation_id, status=Invitation.Status.PENDING
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("consent__patient", "invited_by")
+        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
+        .first()
+    )
     if invitation is None:
         return False
     context = {
@@ -36,7 +38,9 @@ def send_invitation_email(invitation_id: int) -> bool:
         body=render_to_string("emails/invitation_body.txt", context),
         to=[invitation.email],
     )
-    message.attach_alternative(render_to_string("emails/invitation_body.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("emails/invitation_body.html", context), "text/html"
+    )
     message.send()
     return True
 

@@ -11,7 +11,11 @@ urlpatterns = [
     path("clinician/patients/", views.caseload, name="caseload"),
     path("clinician/patients/invite/", views.patient_invite, name="patient-invite"),
     path("clinician/patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
-    path("clinician/consents/<int:consent_id>/confirm/", views.consent_confirm, name="consent-confirm"),
+    path(
+        "clinician/consents/<int:consent_id>/confirm/",
+        views.consent_confirm,
+        name="consent-confirm",
+    ),
     # Patient
     path("my/supervisors/", views.consent_list, name="consent-list"),
     path("my/supervisors/new/", views.consent_grant, name="consent-grant"),
@@ -30,5 +34,7 @@ urlpatterns = [
     ),
     # Staff
     path("staff/invite/", views.staff_invite, name="staff-invite"),
-    path("staff/patients/<int:patient_id>/reassign/", views.patient_reassign, name="patient-reassign"),
+    path(
+        "staff/patients/<int:patient_id>/reassign/", views.patient_reassign, name="patient-reassign"
+    ),
 ]

@@ -24,7 +24,7 @@ from apps.accounts.forms import (
     ProfileForm,
     ReassignForm,
 )
-from apps.accounts.models import User
+from apps.accounts.models import Invitation, User
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read
 from apps.core.exceptions import ServiceError
@@ -61,19 +61,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your account is ready. Welcome.")
             return HttpResponseRedirect(reverse("core:dashboard"))
-    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
 
 
-def _invitation_for_existing_account(request: HttpRequest, invitation: object) -> HttpResponse:
-    from apps.accounts.models import Invitation
-
-    assert isinstance(invitation, Invitation)
+def _invitation_for_existing_account(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     user = request.user
     if not user.is_authenticated or user.email.lower() != invitation.email.lower():
         return render(request, "accounts/invitation_sign_in.html", {"invitation": invitation})
     if request.method == "POST":
         try:
-            services.invitation_accept_existing(actor=user, invitation=invitation)  # type: ignore[arg-type]
+            services.invitation_accept_existing(actor=user, invitation=invitation)
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -182,7 +181,8 @@ def consent_grant(request: AuthedRequest) -> HttpResponse:
                 apply_service_error(form, exc)
             else:
                 messages.success(
-                    request, f"Consent signed. We have e-mailed {data['supervisor_name']} an invitation."
+                    request,
+                    f"Consent signed. We have e-mailed {data['supervisor_name']} an invitation.",
                 )
                 return HttpResponseRedirect(reverse("accounts:consent-list"))
         elif "sign" in request.POST:
@@ -227,7 +227,9 @@ def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Consent ended. {consent.supervisor_name} can no longer see your doses.")
+        messages.success(
+            request, f"Consent ended. {consent.supervisor_name} can no longer see your doses."
+        )
     if request.user.role == Role.CLINICIAN:
         return HttpResponseRedirect(reverse("accounts:patient-detail", args=[consent.patient_id]))
     return HttpResponseRedirect(reverse("accounts:consent-list"))
@@ -291,7 +293,11 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"full_name": user.full_name, "preferred_name": user.preferred_name, "time_zone": user.time_zone},
+        initial={
+            "full_name": user.full_name,
+            "preferred_name": user.preferred_name,
+            "time_zone": user.time_zone,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,16 @@ from apps.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ("at", "action", "actor", "actor_role", "patient", "target_type", "target_id", "ip")
+    list_display = (
+        "at",
+        "action",
+        "actor",
+        "actor_role",
+        "patient",
+        "target_type",
+        "target_id",
+        "ip",
+    )
     list_filter = ("action", "actor_role", ("at", admin.DateFieldListFilter))
     search_fields = ("action", "actor__email", "patient__email", "target_id", "request_id")
     list_select_related = ("actor", "patient")

@@ -24,7 +24,11 @@ class ClinicSettingsAdmin(admin.ModelAdmin[ClinicSettings]):
         return False
 
     def save_model(
-        self, request: HttpRequest, obj: ClinicSettings, form: ModelForm[ClinicSettings], change: bool
+        self,
+        request: HttpRequest,
+        obj: ClinicSettings,
+        form: ModelForm[ClinicSettings],
+        change: bool,
     ) -> None:
         clinic_settings_update(
             actor=request.user,  # type: ignore[arg-type]

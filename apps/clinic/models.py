@@ -21,7 +21,9 @@ class ClinicSettings(BaseModel):
     name = models.CharField(max_length=120, default="Riverside Recovery Clinic")
     short_name = models.CharField(max_length=40, default="Riverside")
     phone_24h = models.CharField(
-        _("24-hour contact number"), max_length=40, default="0300 000 0000",
+        _("24-hour contact number"),
+        max_length=40,
+        default="0300 000 0000",
         help_text=_("Printed on alert cards and shown in urgent messages."),
     )
     address = models.TextField(blank=True, default="1 River Street, Exampletown")

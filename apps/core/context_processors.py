@@ -36,4 +36,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
-    return {"clinic": clinic_settings_get(), "nav_items": NAV.get(role or "", []), "user_role": role}
+    return {
+        "clinic": clinic_settings_get(),
+        "nav_items": NAV.get(role or "", []),
+        "user_role": role,
+    }

@@ -13,4 +13,4 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     """A request whose user has signed in (views behind @role_required)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
