@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.accounts",
     "apps.clinic",
+    "apps.content",
 ]
 
 MIDDLEWARE = [
@@ -426,3 +427,4 @@ LOGGING = {
 # Development and tests serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+AXES_VERBOSE = False

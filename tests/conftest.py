@@ -21,6 +21,8 @@ from apps.accounts.models import SupervisorConsent, User
 from apps.accounts.roles import Role
 from tests.urlwalk import url_params
 
+pytest_plugins = ["tests.live"]
+
 # Modules with `build(world)`: add one when an app's routes need objects in the world.
 WORLD_BUILDERS: list[str] = []
 

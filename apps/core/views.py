@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, public, role_required
+from apps.core.panels import panels_for
 from apps.core.types import AuthedRequest
 
 DASHBOARDS = {
@@ -61,7 +62,11 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def patient_dashboard(request: AuthedRequest) -> HttpResponse:
     consents = account_selectors.consent_list_for_patient(user=request.user)
-    return render(request, "core/patient_dashboard.html", {"consents": consents})
+    return render(
+        request,
+        "core/patient_dashboard.html",
+        {"consents": consents, "panels": panels_for(request.user)},
+    )
 
 
 @role_required(Role.SUPERVISOR)
@@ -70,7 +75,9 @@ def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
     patients = account_selectors.supervised_patient_list_for(user=request.user)
     requests = account_selectors.consent_requests_for_supervisor(user=request.user)
     return render(
-        request, "core/supervisor_dashboard.html", {"patients": patients, "requests": requests}
+        request,
+        "core/supervisor_dashboard.html",
+        {"patients": patients, "requests": requests, "panels": panels_for(request.user)},
     )
 
 
@@ -82,5 +89,9 @@ def clinician_dashboard(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/clinician_dashboard.html",
-        {"to_confirm": to_confirm, "patient_count": patients.count()},
+        {
+            "to_confirm": to_confirm,
+            "patient_count": patients.count(),
+            "panels": panels_for(request.user),
+        },
     )
