@@ -44,7 +44,7 @@ typecheck: install
 	$(BIN)/mypy apps portal tests
 
 check-migrations: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 ci:
 	bash .ci/run

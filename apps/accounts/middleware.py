@@ -61,7 +61,13 @@ class SessionLimitsMiddleware:
                     )
                     return redirect_to_login(request.get_full_path())
             request.session[SESSION_LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A sign-in during this request starts the clocks (login() gave the session a new key).
+        if request.user.is_authenticated and SESSION_STARTED not in request.session:
+            now = time.time()
+            request.session[SESSION_STARTED] = now
+            request.session[SESSION_LAST_SEEN] = now
+        return response
 
 
 class UserTimezoneMiddleware:

@@ -15,7 +15,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower, Now
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
@@ -276,13 +277,14 @@ class SupervisorConsent(BaseModel):
 
 
 def active_consent_q(prefix: str = "") -> Q:
-    """Q for consents in force right now (evaluated in the database at query time, so revoking
-    or expiry takes effect on the very next request)."""
+    """Q for consents in force right now. Built afresh for every query, so revoking or expiry
+    takes effect on the very next request."""
     p = prefix
+    now = timezone.now()
     return (
         Q(**{f"{p}status": SupervisorConsent.Status.ACTIVE})
-        & Q(**{f"{p}starts_at__lte": Now()})
-        & (Q(**{f"{p}expires_at__isnull": True}) | Q(**{f"{p}expires_at__gt": Now()}))
+        & Q(**{f"{p}starts_at__lte": now})
+        & (Q(**{f"{p}expires_at__isnull": True}) | Q(**{f"{p}expires_at__gt": now}))
     )
 
 

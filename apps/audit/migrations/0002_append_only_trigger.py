@@ -1,6 +1,6 @@
-"""On PostgreSQL the database itself refuses to change or delete audit rows, whatever code runs.
-(SQLite, the development default, relies on the model's own refusal.) TRUNCATE stays
-possible for the database owner, which test set-up needs to empty tables."""
+"""The database itself refuses to change audit rows, whatever code runs: on PostgreSQL updates
+and deletes, on SQLite (the development default) updates. TRUNCATE on PostgreSQL, and DELETE
+on SQLite, stay possible for the database owner, as test set-up needs them to empty tables."""
 
 from django.db import migrations
 
@@ -20,14 +20,30 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
+SQLITE_FORWARD = """
+CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+BEGIN
+    SELECT RAISE(ABORT, 'audit_auditevent is append-only');
+END;
+"""
+
+SQLITE_REVERSE = "DROP TRIGGER IF EXISTS audit_event_no_update;"
+
+
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(FORWARD)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_FORWARD)
 
 
 def reverse(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(REVERSE)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_REVERSE)
 
 
 class Migration(migrations.Migration):
