@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +40,7 @@ def test_clinician_invites_a_patient_who_joins_their_caseload(client, clinician,
     user = User.objects.get(email="new@test.example")
     assert user.role == Role.PATIENT
     assert user.patient_profile.responsible_clinician == clinician
-    assert user.emailaddress_set.get().verified
+    assert EmailAddress.objects.get(user=user).verified
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
