@@ -26,11 +26,10 @@ install: $(VENV)/.installed
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@set -m; \
-	mkdir -p .celery; \
+	@mkdir -p .celery; \
 	$(BIN)/celery -A portal worker -B --pool=solo --without-mingle --without-gossip \
 		--schedule .celery/beat-schedule --loglevel INFO & worker=$$!; \
-	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
