@@ -7,9 +7,12 @@ Personas (the healthchecks idea): `patient` with `supervisor` (consent in force)
 
 from __future__ import annotations
 
+import copy
+import os
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -30,11 +33,25 @@ PASSWORD = "a-long-test-password-42"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def _redis_db_for_this_process(url: str) -> str:
+    """Each pytest-xdist process gets its own Redis database (the named one, then the ones
+    below it), so one process clearing its cache never wipes another's rate-limit counters."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker.removeprefix("gw") or 0)
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{max(base - offset, 0)}"))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
+    if settings.REDIS_URL:
+        caches = copy.deepcopy(settings.CACHES)
+        caches["default"]["LOCATION"] = _redis_db_for_this_process(settings.REDIS_URL)
+        settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)
