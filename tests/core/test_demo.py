@@ -16,7 +16,7 @@ from apps.core.demo import DEMO_PASSWORD
 
 
 def row_counts() -> dict[str, int]:
-    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
 
 def test_seed_demo_is_idempotent_and_links_the_demo_people(db):
