@@ -4,7 +4,7 @@ widths, and the skip link is the first thing the keyboard reaches."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from tests.test_access_matrix import EXPECTED
