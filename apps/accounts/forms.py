@@ -55,10 +55,6 @@ class ConsentGrantForm(forms.Form):
         ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    signed = forms.BooleanField(
-        label=_("I have read this consent and I sign it."),
-        required=False,
-    )
 
     def clean_expires_on(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("expires_on")

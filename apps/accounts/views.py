@@ -163,11 +163,13 @@ def consent_list(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def consent_grant(request: AuthedRequest) -> HttpResponse:
+    """Two steps: fill in who, then read the exact consent text and sign it."""
     form = ConsentGrantForm(request.POST or None)
     preview = None
+    sign_error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["signed"] and "sign" in request.POST:
+        if "sign" in request.POST:
             try:
                 services.consent_grant(
                     actor=request.user,
@@ -175,27 +177,33 @@ def consent_grant(request: AuthedRequest) -> HttpResponse:
                     supervisor_email=data["supervisor_email"],
                     relationship=data["relationship"],
                     expires_at=form.expires_at(),
-                    signed=True,
+                    signed=request.POST.get("signed") == "on",
                 )
             except ServiceError as exc:
-                apply_service_error(form, exc)
+                if exc.field == "signed":
+                    sign_error = exc.message
+                else:
+                    apply_service_error(form, exc)
             else:
                 messages.success(
                     request,
                     f"Consent signed. We have e-mailed {data['supervisor_name']} an invitation.",
                 )
                 return HttpResponseRedirect(reverse("accounts:consent-list"))
-        elif "sign" in request.POST:
-            form.add_error("signed", "Tick the box to sign this consent.")
-        preview = services.consent_text_render(
-            patient=request.user,
-            supervisor_name=data["supervisor_name"],
-            supervisor_email=data["supervisor_email"],
-            relationship=data["relationship"],
-            expires_at=form.expires_at(),
-            signed_at=None,
-        )
-    return render(request, "accounts/consent_grant.html", {"form": form, "preview": preview})
+        if form.is_valid():
+            preview = services.consent_text_render(
+                patient=request.user,
+                supervisor_name=data["supervisor_name"],
+                supervisor_email=data["supervisor_email"],
+                relationship=data["relationship"],
+                expires_at=form.expires_at(),
+                signed_at=None,
+            )
+    return render(
+        request,
+        "accounts/consent_grant.html",
+        {"form": form, "preview": preview, "sign_error": sign_error},
+    )
 
 
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
