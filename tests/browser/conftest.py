@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,6 +27,8 @@ CHROMIUM_ARGS = [
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # The live server and Playwright's event loop share the test process (STACK-NOTES).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         raise RuntimeError(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     with sync_playwright() as p:

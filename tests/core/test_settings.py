@@ -22,7 +22,11 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PORTAL_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST", "PORTAL_", "DJANGO_ALLOW_ASYNC"))
+    }
     clean.update(env)
     return subprocess.run(  # noqa: S603 - fixed command line
         [sys.executable, "manage.py", *args],
