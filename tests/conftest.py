@@ -55,7 +55,7 @@ def _test_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Any:
+def _clear_cache(_test_settings: None) -> Any:
     # allauth's rate limits and TOTP replay markers live in the cache.
     cache.clear()
     yield
