@@ -36,6 +36,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.STAFF: [
         ("admin:index", "Administration"),
         ("accounts:staff-invite", "Invite staff"),
+        ("content:faq-portal", "Help and information"),
         ("content:faq-review-list", "Help content to review"),
         ("accounts:profile", "Your details"),
     ],

@@ -43,8 +43,8 @@ MESSAGES = [
         "body": (
             "Naltrexone blocks opioid painkillers such as codeine and morphine. It also blocks "
             "some cough and diarrhoea medicines. Tell any doctor, dentist, pharmacist or "
-            "paramedic that you take naltrexone, and carry your alert card. If you have planned "
-            "surgery, talk to the clinic: you will need to stop naltrexone 72 hours (3 days) "
+            "paramedic that you take naltrexone. Carry your alert card. If you have planned "
+            "surgery, talk to the clinic. You will need to stop naltrexone 72 hours (3 days) "
             "before it."
         ),
     },
