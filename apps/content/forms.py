@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.content.models import FaqEntry
+from apps.core.exceptions import ServiceError
+from apps.core.forms import apply_service_error
 
 
 class FaqSearchForm(forms.Form):
@@ -81,3 +83,15 @@ class FaqEntryAdminForm(forms.ModelForm[FaqEntry]):
             "next_review_due",
         )
         widgets = {"answer": forms.Textarea(attrs={"rows": 16})}
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        # The service's own rules, run here too so a refusal shows next to its field.
+        from apps.content.services import faq_entry_check
+
+        try:
+            faq_entry_check(self.instance)
+        except ServiceError as exc:
+            apply_service_error(self, exc)

@@ -43,7 +43,7 @@ def safety_acknowledge(*, actor: User, version: SafetyMessageVersion) -> SafetyA
     """A patient acknowledges a published version of the safety messages, once."""
     access.ensure(actor.role == access.Role.PATIENT)
     if not version.is_published:
-        raise ServiceError("These safety messages are not published.")
+        raise ServiceError(_("These safety messages are not published."))
     try:
         with transaction.atomic():
             ack = SafetyAcknowledgement.objects.create(patient=actor, version=version)
@@ -145,7 +145,9 @@ def faq_category_save(*, actor: User, category: FaqCategory | None, **changes: A
     return row
 
 
-def _check_entry(row: FaqEntry) -> None:
+def faq_entry_check(row: FaqEntry) -> None:
+    """The rules an entry must meet before it is saved (also run by the admin form, so a refusal
+    shows next to its field)."""
     if not row.question.strip():
         raise ServiceError(_("Write the question."), field="question")
     if not row.answer.strip():
@@ -191,7 +193,7 @@ def faq_entry_save(*, actor: User, entry: FaqEntry | None, **changes: Any) -> Fa
         setattr(row, name, value)
     if row.reviewed_at is not None and row.next_review_due is None:
         row.next_review_due = row.reviewed_at + DEFAULT_REVIEW_INTERVAL
-    _check_entry(row)
+    faq_entry_check(row)
     wording_changed = before is None or any(
         getattr(row, name) != old for name, old in before.items()
     )

@@ -98,3 +98,14 @@ def test_clinicians_cannot_reach_the_content_admin(client, clinician) -> None:
     response = client.get(reverse("admin:content_faqentry_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_a_refused_edit_is_explained_next_to_the_field_and_changes_nothing(client, staff, patient):
+    entry = FaqEntry.objects.get(slug="missed-dose")
+    client.force_login(staff)
+    url = reverse("admin:content_faqentry_change", args=[entry.pk])
+    response = client.post(url, entry_form(entry, answer="Changed.", reviewed_at="2099-01-01"))
+    assert response.status_code == 200
+    assert "The review date cannot be in the future." in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.version, entry.answer.startswith("If you have not used")) == (1, True)

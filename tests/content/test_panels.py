@@ -58,3 +58,24 @@ def test_the_dashboard_shows_the_urgent_panel_when_the_dose_log_says_so(
     assert "Your last naltrexone dose has worn off" in panel
     # Most urgent first: above the safety-messages reminder.
     assert start < page.index(reverse("content:safety-acknowledge"))
+
+
+def test_the_safety_reminder_costs_one_query_whatever_the_history(
+    patient, staff, django_assert_num_queries
+) -> None:
+    from apps.content import services
+    from tests.content.test_safety import new_wording
+
+    for number in (2, 3, 4):
+        version = services.safety_version_publish(
+            actor=staff, version=str(number), messages=new_wording(f" v{number}")
+        )
+        services.safety_acknowledge(actor=patient, version=version)
+        # the current version with "acknowledged" and "acknowledged before" worked out in SQL
+        with django_assert_num_queries(1):
+            assert panels.safety_messages_panel_for(patient) is None
+    services.safety_version_publish(actor=staff, version="5", messages=new_wording(" v5"))
+    with django_assert_num_queries(1):
+        panel = panels.safety_messages_panel_for(patient)
+    assert panel is not None
+    assert panel.context == {"is_update": True}
