@@ -20,10 +20,9 @@ from apps.content import selectors
 
 SESSION_KEY = "content_safety_ack_due"
 
-# Paths a patient can still use before acknowledging: the messages themselves, signing out and
-# account pages, the public help pages, and files the page needs.
+# Paths a patient can still use before acknowledging (besides the messages themselves): signing
+# out and account pages, the public help pages, and files the page needs.
 ALLOWED_PREFIXES = (
-    "/patient/safety-messages/",
     "/accounts/",
     "/help/",
     "/static/",
@@ -63,6 +62,7 @@ class SafetyAcknowledgementMiddleware:
             and session.get(SESSION_KEY)
             and request.user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
+            and request.path != reverse("content:safety-acknowledge")
         ):
             if getattr(
                 request.user, "role", None

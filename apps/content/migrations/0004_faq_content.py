@@ -88,7 +88,7 @@ But stopping does carry a serious risk. Once the block wears off, your body is n
         "Is naltrexone a new medicine?",
         """No. Naltrexone was first approved in the USA in 1984, for people who had stopped using opioids. It has been used in the UK for more than 30 years.
 
-In 2007, NICE said it should be offered to people who have stopped using opioids and want to stay off them. NICE is the body that advises on which medicines work well.""",
+In 2007, NICE recommended it as an option for people who have stopped using opioids and are keen to stay off them. NICE is the body that advises on which treatments work well.""",
         [TA115],
     ),
     (
@@ -147,7 +147,7 @@ Never take more than three tablets in one day. Your clinician will agree the pla
         "missed-dose",
         "taking",
         "What should I do if I miss a dose?",
-        """If you have not used any opioids, take the missed dose as soon as you can. Take it with your supervisor if you can. Then go back to your usual plan. Do not take a double dose to make up for it.
+        """If you have not used any opioids, take the missed dose as soon as you can. Take it with your supervisor if you can. Then go back to your usual plan. Do not take a double dose to make up for it, and never take more than three tablets in one day.
 
 **If you have used any opioid since your last dose, do not take naltrexone.** It could bring on sudden, severe withdrawal. Call the clinic first.
 
@@ -245,7 +245,9 @@ If you think someone has taken an overdose:
 1. Call 999.
 2. Give naloxone.
 3. Put them on their side, in the recovery position.
-4. Stay with them. Naloxone wears off, so they may need a second dose.""",
+4. Stay with them. Naloxone wears off, so they may need a second dose.
+
+If they are not breathing, the 999 call handler will tell you what to do.""",
         [ORANGE],
     ),
     (
@@ -300,7 +302,7 @@ You can end a supervisor's access at any time.""",
 
 We are happy to include your family if you want us to. If you already see a counsellor, we are happy to work with them.
 
-Groups can help too. Narcotics Anonymous (NA) welcomes people who take naltrexone. SMART Recovery groups are another choice.""",
+Groups can help too. You can go to Narcotics Anonymous (NA) meetings while you take naltrexone. SMART Recovery groups are another choice.""",
         [TA115, ORANGE],
     ),
     (
