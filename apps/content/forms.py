@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.content.models import FaqEntry
 from apps.core.exceptions import ServiceError
-from apps.core.forms import apply_service_error
 
 
 class FaqSearchForm(forms.Form):
@@ -85,7 +84,8 @@ class FaqEntryAdminForm(forms.ModelForm[FaqEntry]):
         widgets = {"answer": forms.Textarea(attrs={"rows": 16})}
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # After Django has copied the cleaned data onto the instance and checked its constraints.
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         # The service's own rules, run here too so a refusal shows next to its field.
@@ -94,4 +94,4 @@ class FaqEntryAdminForm(forms.ModelForm[FaqEntry]):
         try:
             faq_entry_check(self.instance)
         except ServiceError as exc:
-            apply_service_error(self, exc)
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
