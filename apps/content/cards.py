@@ -72,13 +72,17 @@ class AlertCard:
     issued_on: str
 
 
+def _local(moment: datetime, zone: str) -> datetime:
+    try:
+        return moment.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
 def _when(moment: datetime | None, zone: str) -> str:
     if moment is None:
         return str(_("not recorded yet"))
-    try:
-        local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        local = moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    local = _local(moment, zone)
     # Reads like: Thursday 4 December 2026, 9:00am GMT
     return f"{date_format(local, 'l j F Y')}, {local.strftime('%-I:%M%p').lower()} {local.tzname()}"
 
@@ -95,7 +99,7 @@ def alert_card_build(*, patient: User, issued_at: datetime) -> AlertCard:
         blocked_until=_when(info.blocked_until, zone),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone_24h,
-        issued_on=date_format(issued_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)), "j F Y"),
+        issued_on=date_format(_local(issued_at, zone), "j F Y"),
     )
 
 

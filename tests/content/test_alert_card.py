@@ -138,3 +138,9 @@ def test_until_the_dose_log_exists_the_card_says_not_recorded_yet(patient) -> No
     card = alert_card_build(patient=patient, issued_at=datetime(2026, 10, 24, tzinfo=UTC))
     assert card.dose_and_schedule == card.last_witnessed == card.blocked_until
     assert card.blocked_until == "not recorded yet"
+
+
+def test_the_issue_date_is_the_patients_own_date(patient) -> None:
+    # 11:30pm UTC on 1 July is 12:30am on 2 July in London (British Summer Time).
+    card = alert_card_build(patient=patient, issued_at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC))
+    assert card.issued_on == "2 July 2026"
