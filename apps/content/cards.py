@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from io import BytesIO
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from apps.clinic.selectors import clinic_settings_get
@@ -104,6 +107,16 @@ def alert_card_build(*, patient: User, issued_at: datetime) -> AlertCard:
 
 
 CARD_SIZE = (85.6 * mm, 54 * mm)  # a bank card (ISO/IEC 7810 ID-1)
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    """Embedded DejaVu Sans, so names in any Latin, Greek or Cyrillic alphabet print (the PDF
+    standard fonts cover Western European letters only)."""
+    pdfmetrics.registerFont(TTFont("CardSans", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("CardSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    return "CardSans-Bold", "CardSans"
 
 
 def _draw_lines(pdf: canvas.Canvas, lines: list[tuple[str, str, float]]) -> None:
@@ -124,7 +137,7 @@ def alert_card_pdf(card: AlertCard) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=CARD_SIZE, pageCompression=0)
     pdf.setTitle(str(_("Naltrexone alert card")))
     pdf.setAuthor(card.clinic_name)
-    bold, plain = "Helvetica-Bold", "Helvetica"
+    bold, plain = _fonts()
     _draw_lines(
         pdf,
         [

@@ -144,3 +144,18 @@ def test_the_issue_date_is_the_patients_own_date(patient) -> None:
     # 11:30pm UTC on 1 July is 12:30am on 2 July in London (British Summer Time).
     card = alert_card_build(patient=patient, issued_at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC))
     assert card.issued_on == "2 July 2026"
+
+
+def test_names_in_other_alphabets_print_in_the_pdf(client, patient, staff) -> None:
+    from apps.accounts.services import profile_update
+
+    profile_update(
+        actor=patient,
+        full_name="Łucja Żółć-Øyen Ξένια",
+        preferred_name="",
+        time_zone="Europe/London",
+    )
+    client.force_login(patient)
+    response = client.get(reverse("content:alert-card-pdf", args=[patient.pk]))
+    _pages, text = pdf_text(response.content)
+    assert "Łucja Żółć-Øyen Ξένια" in text
