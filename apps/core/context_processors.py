@@ -10,24 +10,34 @@ from apps.accounts.roles import Role
 from apps.clinic.selectors import clinic_settings_get
 
 NAV: dict[str, list[tuple[str, str]]] = {
+    "": [  # signed out
+        ("core:home", "Home"),
+        ("content:faq-public", "Help and information"),
+    ],
     Role.PATIENT: [
         ("core:patient-dashboard", "Home"),
         ("accounts:consent-list", "Supervisors"),
         ("accounts:disclosure-list", "Who has seen my record"),
+        ("content:alert-card-mine", "Alert card"),
+        ("content:faq-portal", "Help and information"),
         ("accounts:profile", "Your details"),
     ],
     Role.SUPERVISOR: [
         ("core:supervisor-dashboard", "Home"),
+        ("content:faq-portal", "Help and information"),
         ("accounts:profile", "Your details"),
     ],
     Role.CLINICIAN: [
         ("core:clinician-dashboard", "Home"),
         ("accounts:caseload", "Caseload"),
+        ("content:faq-portal", "Help and information"),
         ("accounts:profile", "Your details"),
     ],
     Role.STAFF: [
         ("admin:index", "Administration"),
         ("accounts:staff-invite", "Invite staff"),
+        ("content:faq-portal", "Help and information"),
+        ("content:faq-review-list", "Help content to review"),
         ("accounts:profile", "Your details"),
     ],
 }

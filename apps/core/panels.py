@@ -27,7 +27,10 @@ class Panel:
 
 
 PROVIDERS: dict[str, list[str]] = {
-    "patient": [],
+    "patient": [
+        "apps.content.panels.overdose_panel_for",
+        "apps.content.panels.safety_messages_panel_for",
+    ],
     "supervisor": [],
     "clinician": [],
 }
