@@ -22,6 +22,12 @@ def login(client, email: str, password: str = PASSWORD):
 
 
 def test_patient_signs_in_with_email_and_lands_on_own_dashboard(client, patient):
+    from apps.content.selectors import safety_version_current
+    from apps.content.services import safety_acknowledge
+
+    version = safety_version_current()
+    assert version is not None
+    safety_acknowledge(actor=patient, version=version)  # otherwise sign-in shows them first
     response = login(client, patient.email)
     assert response.status_code == 302
     dashboard = client.get(response["Location"], follow=True)

@@ -19,6 +19,7 @@ NOT_PAGES = {
     "api:accounts-api:me",
     "accounts:data-export",
     "accounts:consent-download",
+    "content:alert-card-pdf",
 }
 PERSONAS = ("anon", "patient", "supervisor", "clinician", "staff")
 # Sign-in and account pages (allauth, re-skinned with the portal's layout).
