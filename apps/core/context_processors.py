@@ -12,6 +12,7 @@ from apps.clinic.selectors import clinic_settings_get
 NAV: dict[str, list[tuple[str, str]]] = {
     Role.PATIENT: [
         ("core:patient-dashboard", "Home"),
+        ("intake:task-list", "Questionnaire"),
         ("accounts:consent-list", "Supervisors"),
         ("accounts:disclosure-list", "Who has seen my record"),
         ("accounts:profile", "Your details"),
@@ -23,6 +24,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.CLINICIAN: [
         ("core:clinician-dashboard", "Home"),
         ("accounts:caseload", "Caseload"),
+        ("intake:queue", "Intake queue"),
+        ("worklist:task-list", "Worklist"),
         ("accounts:profile", "Your details"),
     ],
     Role.STAFF: [

@@ -27,9 +27,9 @@ class Panel:
 
 
 PROVIDERS: dict[str, list[str]] = {
-    "patient": [],
+    "patient": ["apps.intake.panels.patient_next_step"],
     "supervisor": [],
-    "clinician": [],
+    "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],
 }
 
 
