@@ -32,7 +32,9 @@ def fill(patient, data: dict[str, Any] | None = None, *, submit: bool = True) ->
         services.questionnaire_submit(actor=patient)
 
 
-def record_clean_tests(clinician, patient, *, today: dt.date | None = None, lft_age: int = 5) -> None:
+def record_clean_tests(
+    clinician, patient, *, today: dt.date | None = None, lft_age: int = 5
+) -> None:
     today = today or timezone.localdate()
     negative = dict.fromkeys(UrineDrugScreen.ANALYTES, "negative")
     services.urine_screen_record(
@@ -42,7 +44,11 @@ def record_clean_tests(clinician, patient, *, today: dt.date | None = None, lft_
         actor=clinician,
         patient=patient,
         challenge=NaloxoneChallenge(
-            done_on=today, route="im", dose_mg=Decimal("0.8"), observed_minutes=30, result="negative"
+            done_on=today,
+            route="im",
+            dose_mg=Decimal("0.8"),
+            observed_minutes=30,
+            result="negative",
         ),
         cows_answers={},
     )
@@ -76,9 +82,10 @@ def acknowledge_safety(patient) -> None:
     safety_acknowledge(actor=patient, version=version)
 
 
-def reauthenticate(client) -> None:
+def reauthenticate(client, user) -> None:
     """What allauth records after the password is typed again (a session entry)."""
     session = client.session
+    session["account_authentication_methods_user"] = str(user.pk)
     session["account_authentication_methods"] = [
         {"method": "password", "at": time.time(), "reauthenticated": True}
     ]

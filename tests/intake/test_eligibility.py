@@ -14,7 +14,7 @@ TODAY = dt.date(2026, 3, 30)  # the day after the UK clocks go forward
 
 
 def clean_answers(**overrides):
-    answers = {
+    answers: dict[str, dict[str, object]] = {
         "about": {"date_of_birth": "1990-01-01", "indication": "opioids", "alcohol_goal": ""},
         "substances": {
             "last_opioid_kind": "short_acting",
@@ -131,7 +131,9 @@ def test_urine_screen_at_most_3_days_old(age, outcome):
     assert gate(inputs(urine_screen=uds), "urine_screen").outcome == outcome
 
 
-@pytest.mark.parametrize("analyte", ["opiates", "methadone", "buprenorphine", "fentanyl", "tramadol"])
+@pytest.mark.parametrize(
+    "analyte", ["opiates", "methadone", "buprenorphine", "fentanyl", "tramadol"]
+)
 def test_urine_screen_positive_for_any_opioid_blocks(analyte):
     uds = e.UrineScreenIn(taken_on=TODAY, positive_for=(analyte,))
     g = gate(inputs(urine_screen=uds), "urine_screen")
@@ -235,7 +237,10 @@ def test_mood_gate_flags_phq9_item9_above_zero(item9, outcome):
     [("pregnant", e.WARN), ("breastfeeding", e.WARN), ("no", e.PASS), ("not_applicable", e.PASS)],
 )
 def test_pregnancy_warns(answer, outcome):
-    assert gate(inputs(answers=clean_answers(health={"pregnancy": answer})), "pregnancy").outcome == outcome
+    assert (
+        gate(inputs(answers=clean_answers(health={"pregnancy": answer})), "pregnancy").outcome
+        == outcome
+    )
 
 
 def test_alcohol_reduction_is_an_off_label_warning():

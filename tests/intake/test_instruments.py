@@ -110,7 +110,7 @@ def test_dast_item_3_is_reverse_scored():
     # "No" to every question is 0 points for every item except 3, where "No" scores 1.
     answers = {k: (1 if k == "dast_3" else 0) for k in all_no}
     assert ins.score(ins.DAST_10, answers).total == 1
-    labels = dict((v, label) for v, label in ins.DAST_10.items[2].options)
+    labels = dict(ins.DAST_10.items[2].options)
     assert labels[1] == "No"
     assert labels[0] == "Yes"
 

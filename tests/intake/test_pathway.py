@@ -34,12 +34,7 @@ def test_every_allowed_move_succeeds_for_the_right_person_and_is_audited(patient
     assert PathwayTransition.objects.count() == len(TRANSITIONS)
 
 
-REFUSED = [
-    (f, t)
-    for f in S.values
-    for t in S.values
-    if (f, t) not in TRANSITIONS and f != t
-]
+REFUSED = [(f, t) for f in S.values for t in S.values if (f, t) not in TRANSITIONS and f != t]
 
 
 def test_moves_not_in_the_table_are_refused(patient, clinician):

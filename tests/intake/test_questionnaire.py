@@ -170,7 +170,10 @@ def test_sending_stores_an_assessment_with_its_inputs_and_locks_the_answers(clie
 
 def test_the_patient_dashboard_says_what_is_next(client, patient):
     client.force_login(patient)
-    assert "Finish your questionnaire" in client.get(reverse("core:patient-dashboard")).content.decode()
+    assert (
+        "Finish your questionnaire"
+        in client.get(reverse("core:patient-dashboard")).content.decode()
+    )
     fill(patient, answers())
     body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "Waiting for your clinician" in body
