@@ -99,5 +99,10 @@ def compute_scores(answers: Mapping[str, Any], *, audit_c_cut_off: int) -> dict[
         if not section:
             continue
         s = instruments.score(inst, section)
-        found[inst.code] = {"total": s.total, "band": s.band, "band_label": s.band_label}
+        band, label = s.band, s.band_label
+        if inst is instruments.AUDIT_C:  # the clinic sets the cut-off (UK default 5)
+            positive = instruments.audit_c_is_positive(s.total, cut_off=audit_c_cut_off)
+            band = "positive" if positive else "negative"
+            label = instruments.AUDIT_C.bands[1 if positive else 0].label
+        found[inst.code] = {"total": s.total, "band": band, "band_label": label}
     return found

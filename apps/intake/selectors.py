@@ -153,11 +153,21 @@ def review_get_for(*, user: User, patient_id: int) -> Review:
         scores=scores_of(patient),
         gates=engine.evaluate(inputs),
         overridden={o.gate: o for o in live_overrides(patient)},
-        urine_screens=list(UrineDrugScreen.objects.filter(patient=patient)[:5]),
-        naloxone_challenges=list(NaloxoneChallenge.objects.filter(patient=patient)[:5]),
-        liver_tests=list(LiverFunctionTest.objects.filter(patient=patient)[:5]),
-        procedures=list(PlannedProcedure.objects.filter(patient=patient)),
-        pregnancy_advice=list(PregnancyAdvice.objects.filter(patient=patient)[:3]),
+        urine_screens=list(
+            UrineDrugScreen.objects.filter(patient=patient).select_related("recorded_by")[:5]
+        ),
+        naloxone_challenges=list(
+            NaloxoneChallenge.objects.filter(patient=patient).select_related("recorded_by")[:5]
+        ),
+        liver_tests=list(
+            LiverFunctionTest.objects.filter(patient=patient).select_related("recorded_by")[:5]
+        ),
+        procedures=list(
+            PlannedProcedure.objects.filter(patient=patient).select_related("recorded_by")
+        ),
+        pregnancy_advice=list(
+            PregnancyAdvice.objects.filter(patient=patient).select_related("recorded_by")[:3]
+        ),
         decisions=list(
             IntakeDecision.objects.filter(patient=patient).select_related("decided_by")[:5]
         ),

@@ -58,8 +58,13 @@ def task_raise(
         target=task,
         detail={"kind": kind, "rule": rule_code, "priority": priority, "threshold": threshold},
     )
-    # Notifications (e-mail/SMS to the assignee for urgent tasks) are wired in here.
+    notify_task_raised(task)
     return task, True
+
+
+def notify_task_raised(task: Task) -> None:
+    """Where the assignee is told about a new task (e-mail or SMS for urgent ones). Nothing is
+    sent yet: the notifications part of the portal plugs in here, with the task id only."""
 
 
 @transaction.atomic
