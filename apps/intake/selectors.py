@@ -226,3 +226,38 @@ def latest_eligible_decision(*, patient: User) -> IntakeDecision | None:
     return IntakeDecision.objects.filter(
         patient=patient, outcome=IntakeDecision.Outcome.ELIGIBLE
     ).first()
+
+
+def intake_export(*, patient: User) -> dict[str, Any]:
+    """The patient's intake record for their own download (UK GDPR right of access)."""
+    return {
+        "pathway_state": pathway_state_of(patient),
+        "answers": answers_of(patient),
+        "scores": scores_of(patient),
+        "urine_drug_screens": list(
+            UrineDrugScreen.objects.filter(patient=patient).values(
+                "taken_on", *UrineDrugScreen.ANALYTES
+            )
+        ),
+        "naloxone_challenges": list(
+            NaloxoneChallenge.objects.filter(patient=patient).values(
+                "done_on", "route", "dose_mg", "observed_minutes", "result", "cows_total"
+            )
+        ),
+        "liver_tests": list(
+            LiverFunctionTest.objects.filter(patient=patient).values(
+                "taken_on", "alt", "alt_uln", "ast", "ast_uln", "bilirubin"
+            )
+        ),
+        "planned_procedures": list(
+            PlannedProcedure.objects.filter(patient=patient).values("description", "planned_on")
+        ),
+        "decisions": list(
+            IntakeDecision.objects.filter(patient=patient).values(
+                "outcome", "decided_at", "reason_for_patient", "off_label_confirmed"
+            )
+        ),
+        "overrides": list(
+            GateOverride.objects.filter(patient=patient).values("gate", "reason", "overridden_at")
+        ),
+    }

@@ -335,3 +335,12 @@ def test_liver_test_age_is_counted_in_the_patients_zone_across_the_clock_change(
         liver = next(g for g in gate.assessment.gates if g["code"] == "liver")
         assert liver["outcome"] == "block"
         assert gate.assessment.inputs["today"] == "2026-03-30"
+
+
+def test_the_patients_download_includes_their_intake_record(client, submitted, clinician):
+    record_clean_tests(clinician, submitted)
+    client.force_login(submitted)
+    data = client.get(reverse("accounts:data-export")).json()
+    assert data["intake"]["pathway_state"] == "review"
+    assert data["intake"]["answers"]["about"]["indication"] == "opioids"
+    assert data["intake"]["liver_tests"][0]["alt"] == 30
