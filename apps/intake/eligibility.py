@@ -177,17 +177,17 @@ def gate_last_opioid(i: Inputs) -> Gate:
     value = f"{_days(days)} ({what})"
     if days < minimum:
         reason = (
-            f"Last {what} use {_days(days)} ago; at least {_days(minimum)} are needed, or "
+            f"Last use of {what} {_days(days)} ago; at least {_days(minimum)} are needed, or "
             "naltrexone brings on sudden, severe withdrawal."
         )
         return Gate("last_opioid", title, BLOCK, reason, SMPC, value)
     if days < warn_below:
         reason = (
-            f"Last {what} use {_days(days)} ago: past the minimum of {_days(minimum)}, but "
+            f"Last use of {what} {_days(days)} ago: past the minimum of {_days(minimum)}, but "
             f"under {_days(warn_below)}. Confirm with a urine screen and naloxone challenge."
         )
         return Gate("last_opioid", title, WARN, reason, ORANGE, value)
-    return Gate("last_opioid", title, PASS, f"Last {what} use {_days(days)} ago.", SMPC, value)
+    return Gate("last_opioid", title, PASS, f"Last use of {what} {_days(days)} ago.", SMPC, value)
 
 
 def _urine_verified(i: Inputs) -> bool:

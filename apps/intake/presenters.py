@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms as djforms
+from django.utils.formats import date_format
 
 from apps.intake import eligibility as engine
 from apps.intake import instruments, questionnaire
@@ -17,6 +19,8 @@ OUTCOME_LABELS = {engine.PASS: "Pass", engine.WARN: "Warning", engine.BLOCK: "Bl
 def _label(field: djforms.Field, value: Any) -> str:
     if value in (None, ""):
         return "Not answered"
+    if isinstance(field, djforms.DateField) and isinstance(value, str):
+        return date_format(dt.date.fromisoformat(value), "j F Y")
     choices = getattr(field, "choices", None)
     if choices:
         lookup = {str(k): str(v) for k, v in choices}
