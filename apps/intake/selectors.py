@@ -53,6 +53,16 @@ def pathway_state_of(patient: User) -> str:
     return state or PathwayState.INVITED
 
 
+def support_of(patient: User) -> dict[str, Any]:
+    """The clinic-supervision flag and counselling plan as recorded so far."""
+    row = (
+        Pathway.objects.filter(patient=patient)
+        .values("clinic_supervision", "counselling_plan")
+        .first()
+    )
+    return dict(row) if row else {}
+
+
 def answers_of(patient: User) -> dict[str, Any]:
     row = QuestionnaireResponse.objects.filter(patient=patient).first()
     return dict(row.answers) if row else {}

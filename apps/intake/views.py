@@ -208,7 +208,8 @@ def record(request: AuthedRequest, patient_id: int, record: str) -> HttpResponse
     if kind is None:
         raise Http404
     patient = selectors.review_patient_get_for(user=request.user, patient_id=patient_id)
-    form = kind.form(request.POST or None)
+    initial = selectors.support_of(patient) if record == "support" else {}
+    form = kind.form(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             kind.save(request.user, patient, form)

@@ -59,3 +59,13 @@ def test_full_review_and_decide_pages_render(client, patient, clinician):
     page = client.get(reverse("intake:override", args=[patient.pk, "liver"]))
     assert page.status_code == 200
     assert client.get(reverse("intake:override", args=[patient.pk, "nope"])).status_code == 404
+
+
+def test_the_support_form_starts_from_what_is_recorded(client, patient, clinician):
+    services.support_record(
+        actor=clinician, patient=patient, clinic_supervision=True, counselling_plan="outside"
+    )
+    client.force_login(clinician)
+    body = client.get(reverse("intake:record", args=[patient.pk, "support"])).content.decode()
+    assert 'name="clinic_supervision" id="id_clinic_supervision" checked' in body
+    assert '<option value="outside" selected>' in body
