@@ -163,14 +163,35 @@ def eligibility_assess(*, actor: User, patient: User) -> EligibilityAssessment:
 # --- Clinician records ---------------------------------------------------------------------------
 
 
-def _record(actor: User, patient: User, row: Any, action: str, **detail: Any) -> Any:
+def _record(
+    actor: User, patient: User, row: Any, action: str, gate: str = "", **detail: Any
+) -> Any:
     access.ensure(access.can_manage_patient(actor, patient.pk))
     row.patient = patient
     row.recorded_by = actor
     row.full_clean()
     row.save()
     audit_record(actor=actor, action=action, target=row, patient=patient, detail=detail)
+    if gate:
+        _withdraw_overrides(actor=actor, patient=patient, gate=gate)
     return row
+
+
+def _withdraw_overrides(*, actor: User, patient: User, gate: str) -> None:
+    """A new result replaces any override of its gate: the override was a judgement about the
+    old result, so the new one is judged afresh."""
+    for row in GateOverride.objects.select_for_update().filter(
+        patient=patient, gate=gate, withdrawn_at__isnull=True
+    ):
+        row.withdrawn_at = timezone.now()
+        row.save(update_fields=["withdrawn_at"])
+        audit_record(
+            actor=actor,
+            action="intake.override_withdrawn",
+            target=row,
+            patient=patient,
+            detail={"gate": gate, "cause": "new_result"},
+        )
 
 
 @transaction.atomic
@@ -178,7 +199,7 @@ def urine_screen_record(*, actor: User, patient: User, screen: UrineDrugScreen) 
     """The responsible clinician records a urine drug screen (each opioid on the panel)."""
     result = "positive" if screen.is_positive else "negative"
     row: UrineDrugScreen = _record(
-        actor, patient, screen, "intake.urine_screen_recorded", result=result
+        actor, patient, screen, "intake.urine_screen_recorded", "urine_screen", result=result
     )
     return row
 
@@ -192,7 +213,12 @@ def naloxone_challenge_record(
         challenge.cows_answers = cows_answers
         challenge.cows_total = instruments.score(instruments.COWS, cows_answers).total
     row: NaloxoneChallenge = _record(
-        actor, patient, challenge, "intake.naloxone_recorded", result=challenge.result
+        actor,
+        patient,
+        challenge,
+        "intake.naloxone_recorded",
+        "naloxone",
+        result=challenge.result,
     )
     return row
 
@@ -200,7 +226,7 @@ def naloxone_challenge_record(
 @transaction.atomic
 def liver_test_record(*, actor: User, patient: User, test: LiverFunctionTest) -> LiverFunctionTest:
     """The responsible clinician records liver blood test results with their upper limits."""
-    row: LiverFunctionTest = _record(actor, patient, test, "intake.liver_test_recorded")
+    row: LiverFunctionTest = _record(actor, patient, test, "intake.liver_test_recorded", "liver")
     return row
 
 

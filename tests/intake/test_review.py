@@ -344,3 +344,25 @@ def test_the_patients_download_includes_their_intake_record(client, submitted, c
     assert data["intake"]["pathway_state"] == "review"
     assert data["intake"]["answers"]["about"]["indication"] == "opioids"
     assert data["intake"]["liver_tests"][0]["alt"] == 30
+
+
+def test_a_new_result_withdraws_the_override_of_its_gate(submitted, clinician):
+    record_clean_tests(clinician, submitted, lft_age=29)
+    services.gate_override(
+        actor=clinician, patient=submitted, gate="liver", reason="Stable, repeat test booked."
+    )
+    # A new liver test at 6 times the upper limit must not ride on the old override.
+    services.liver_test_record(
+        actor=clinician,
+        patient=submitted,
+        test=LiverFunctionTest(
+            taken_on=timezone.localdate(), alt=240, alt_uln=40, ast=30, ast_uln=40, bilirubin=8
+        ),
+    )
+    override = GateOverride.objects.get(patient=submitted)
+    assert override.withdrawn_at is not None
+    assert AuditEvent.objects.filter(
+        action="intake.override_withdrawn", detail={"gate": "liver", "cause": "new_result"}
+    ).exists()
+    with pytest.raises(ServiceError, match="Some gates still block"):
+        services.decision_eligible(actor=clinician, patient=submitted, confirm_off_label=False)
