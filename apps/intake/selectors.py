@@ -222,6 +222,16 @@ def intake_queue_for(*, user: User) -> QuerySet[User]:
     )
 
 
+def intake_in_progress_for(*, user: User) -> QuerySet[User]:
+    """This clinician's patients who have not sent their questionnaire yet."""
+    access.ensure(user.role == Role.CLINICIAN)
+    return (
+        access.patients_visible_to(user)
+        .filter(Q(pathway__isnull=True) | Q(pathway__state=PathwayState.INTAKE))
+        .order_by("full_name", "pk")
+    )
+
+
 # --- Patient -------------------------------------------------------------------------------------
 
 

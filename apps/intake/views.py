@@ -139,7 +139,8 @@ def help_now(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
     patients = list(selectors.intake_queue_for(user=request.user))
-    return render(request, "intake/queue.html", {"patients": patients})
+    in_progress = list(selectors.intake_in_progress_for(user=request.user))
+    return render(request, "intake/queue.html", {"patients": patients, "in_progress": in_progress})
 
 
 @role_required(Role.CLINICIAN)

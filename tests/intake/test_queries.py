@@ -25,8 +25,9 @@ def test_intake_queue_queries_do_not_grow(client, clinician, django_assert_num_q
         _waiting(clinician, made, n - made)
         made = n
         # session, user, two-factor check, queue (patients + urgent counts + latest assessment
-        # in one query), clinic settings (layout), session save (savepoint, update, release)
-        with django_assert_num_queries(8):
+        # in one query), patients still answering, clinic settings (layout), session save
+        # (savepoint, update, release)
+        with django_assert_num_queries(9):
             body = client.get(reverse("intake:queue")).content.decode()
         assert body.count("/intake/review/") == n
 
@@ -58,3 +59,13 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     with django_assert_num_queries(10):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
+
+
+def test_queue_lists_patients_still_answering_separately(client, clinician, patient):
+    _waiting(clinician, 0, 1)
+    services.questionnaire_step_save(actor=patient, step="about", answers=answers()["about"])
+    client.force_login(clinician)
+    body = client.get(reverse("intake:queue")).content.decode()
+    waiting, answering = body.split("Still filling in the questionnaire")
+    assert "Q0" in waiting
+    assert patient.full_name in answering
