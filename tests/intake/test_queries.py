@@ -25,8 +25,8 @@ def test_intake_queue_queries_do_not_grow(client, clinician, django_assert_num_q
         _waiting(clinician, made, n - made)
         made = n
         # session, user, two-factor check, queue (patients + urgent counts + latest assessment
-        # in one query), patients still answering, clinic settings (layout), session save
-        # (savepoint, update, release)
+        # in one query), patients still answering, clinic settings (layout), and the session
+        # save: savepoint, update, release
         with django_assert_num_queries(9):
             body = client.get(reverse("intake:queue")).content.decode()
         assert body.count("/intake/review/") == n
