@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.clinic",
     "apps.content",
+    "apps.intake",
+    "apps.worklist",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.accounts.urls")),
     path("", include("apps.content.urls")),
+    path("", include("apps.intake.urls")),
+    path("worklist/", include("apps.worklist.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

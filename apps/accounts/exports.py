@@ -52,5 +52,8 @@ def patient_export(*, patient: User) -> dict[str, Any]:
             .order_by("at")
         ],
     }
+    from apps.intake.selectors import intake_export
+
+    data["intake"] = intake_export(patient=patient)
     audit_record(actor=patient, action="accounts.record_exported", target=patient)
     return data

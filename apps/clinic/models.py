@@ -6,7 +6,9 @@ setting with this default").
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,11 +40,93 @@ class ClinicSettings(BaseModel):
     brand_colour = models.CharField(max_length=7, default="#1d5c63", validators=[colour])
     accent_colour = models.CharField(max_length=7, default="#8a3b12", validators=[colour])
 
+    # --- Intake screening thresholds (DOMAIN.md section 2) --------------------------------------
+    min_age_years = models.PositiveSmallIntegerField(
+        _("minimum age (years)"), default=18, validators=[MinValueValidator(16)]
+    )
+    short_acting_free_days = models.PositiveSmallIntegerField(
+        _("days free of short-acting opioids before the first dose"),
+        default=7,
+        help_text=_("Heroin, codeine, tramadol and similar. Fewer days blocks."),
+    )
+    short_acting_warn_days = models.PositiveSmallIntegerField(
+        _("short-acting opioids: warn below this many days"),
+        default=10,
+        help_text=_("From the minimum up to (not including) this number of days: warn."),
+    )
+    long_acting_free_days = models.PositiveSmallIntegerField(
+        _("days free of methadone or buprenorphine before the first dose"),
+        default=10,
+        help_text=_("Fewer days blocks."),
+    )
+    long_acting_warn_days = models.PositiveSmallIntegerField(
+        _("methadone or buprenorphine: warn below this many days"),
+        default=14,
+        help_text=_("From the minimum up to (not including) this number of days: warn."),
+    )
+    urine_screen_max_age_days = models.PositiveSmallIntegerField(
+        _("urine drug screen: oldest result accepted at the first dose (days)"), default=3
+    )
+
+    class NaloxonePolicy(models.TextChoices):
+        ALWAYS = "always", _("Always (UK SmPC)")
+        IF_UNVERIFIED = (
+            "if_unverified",
+            _("Only if the opioid-free interval is not confirmed by a urine drug screen"),
+        )
+
+    naloxone_challenge_policy = models.CharField(
+        _("naloxone challenge"),
+        max_length=20,
+        choices=NaloxonePolicy.choices,
+        default=NaloxonePolicy.ALWAYS,
+    )
+    liver_test_max_age_days = models.PositiveSmallIntegerField(
+        _("liver blood test: oldest baseline accepted (days)"), default=28
+    )
+    liver_specialist_multiple = models.DecimalField(
+        _("ALT or AST at or above this many times the upper limit: specialist review"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("3.00"),
+        validators=[MinValueValidator(Decimal("1.00"))],
+    )
+    liver_block_multiple = models.DecimalField(
+        _("ALT or AST at or above this many times the upper limit: do not start"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("1.00"))],
+    )
+    surgery_pause_hours = models.PositiveSmallIntegerField(
+        _("stop this many hours before planned surgery"), default=72
+    )
+    audit_c_positive_score = models.PositiveSmallIntegerField(
+        _("AUDIT-C score that asks the full AUDIT"),
+        default=5,
+        validators=[MaxValueValidator(12)],
+        help_text=_("UK: 5 or more."),
+    )
+    phq9_item9_flag_above = models.PositiveSmallIntegerField(
+        _("PHQ-9 question 9: raise an urgent task for answers above"),
+        default=0,
+        validators=[MaxValueValidator(2)],
+    )
+
     class Meta:
         verbose_name = _("clinic settings")
         verbose_name_plural = _("clinic settings")
         constraints = [
             models.CheckConstraint(condition=Q(singleton=True), name="clinic_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(short_acting_warn_days__gte=models.F("short_acting_free_days"))
+                & Q(long_acting_warn_days__gte=models.F("long_acting_free_days")),
+                name="clinic_settings_warn_after_minimum",
+            ),
+            models.CheckConstraint(
+                condition=Q(liver_block_multiple__gte=models.F("liver_specialist_multiple")),
+                name="clinic_settings_liver_block_above_review",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     ],
     Role.PATIENT: [
         ("core:patient-dashboard", "Home"),
+        ("intake:task-list", "Questionnaire"),
         ("accounts:consent-list", "Supervisors"),
         ("accounts:disclosure-list", "Who has seen my record"),
         ("content:alert-card-mine", "Alert card"),
@@ -30,6 +31,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.CLINICIAN: [
         ("core:clinician-dashboard", "Home"),
         ("accounts:caseload", "Caseload"),
+        ("intake:queue", "Intake queue"),
+        ("worklist:task-list", "Worklist"),
         ("content:faq-portal", "Help and information"),
         ("accounts:profile", "Your details"),
     ],

@@ -29,10 +29,11 @@ class Panel:
 PROVIDERS: dict[str, list[str]] = {
     "patient": [
         "apps.content.panels.overdose_panel_for",
+        "apps.intake.panels.patient_next_step",
         "apps.content.panels.safety_messages_panel_for",
     ],
     "supervisor": [],
-    "clinician": [],
+    "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],
 }
 
 

@@ -1,0 +1,39 @@
+"""Task kinds and outcome codes. Other parts of the portal add their kinds here (for example
+missed-dose tiers); the worklist itself knows nothing about their rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    action: str  # what the clinician should do, in a few words
+
+
+KINDS: dict[str, Kind] = {
+    "intake.self_harm": Kind(
+        title="Thoughts of self-harm reported (PHQ-9 question 9)",
+        action="Call the patient today and assess their safety.",
+    ),
+    "intake.review_ready": Kind(
+        title="Questionnaire ready for review",
+        action="Review the answers and record the tests.",
+    ),
+}
+
+# Outcome codes a clinician can close a task with.
+OUTCOMES: list[tuple[str, str]] = [
+    ("called_back", "Spoke to the patient"),
+    ("seen", "Seen in clinic"),
+    ("crisis_referral", "Referred to crisis or emergency services"),
+    ("no_contact", "Could not reach the patient; will try again"),
+    ("not_needed", "No action needed"),
+]
+OUTCOME_CODES = frozenset(code for code, _ in OUTCOMES)
+
+
+def kind_title(code: str) -> str:
+    kind = KINDS.get(code)
+    return kind.title if kind else code.replace("_", " ").replace(".", ": ")

@@ -1,0 +1,87 @@
+"""Raising and resolving clinician tasks."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts import access
+from apps.accounts.models import PatientProfile, User
+from apps.audit.services import audit_record
+from apps.core.exceptions import ServiceError
+from apps.worklist.kinds import OUTCOME_CODES
+from apps.worklist.models import Task
+
+
+@transaction.atomic
+def task_raise(
+    *,
+    patient: User,
+    kind: str,
+    rule_code: str,
+    trigger_key: str,
+    priority: str = Task.Priority.NORMAL,
+    threshold: str = "",
+    assignee: User | None = None,
+) -> tuple[Task, bool]:
+    """A rule raises a task for the patient's responsible clinician, once per trigger: raising
+    it again (a re-run sweep, a re-saved answer) returns the existing task."""
+    existing = Task.objects.filter(
+        patient=patient, rule_code=rule_code, trigger_key=trigger_key
+    ).first()
+    if existing is not None:
+        return existing, False
+    if assignee is None:
+        profile = PatientProfile.objects.select_related("responsible_clinician").get(
+            user_id=patient.pk
+        )
+        assignee = profile.responsible_clinician
+    try:
+        with transaction.atomic():
+            task = Task.objects.create(
+                patient=patient,
+                assignee=assignee,
+                kind=kind,
+                priority=priority,
+                rule_code=rule_code,
+                threshold=threshold,
+                trigger_key=trigger_key,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:  # raised at the same moment by another request
+        return Task.objects.get(
+            patient=patient, rule_code=rule_code, trigger_key=trigger_key
+        ), False
+    audit_record(
+        actor=None,
+        action="worklist.task_raised",
+        target=task,
+        detail={"kind": kind, "rule": rule_code, "priority": priority, "threshold": threshold},
+    )
+    notify_task_raised(task)
+    return task, True
+
+
+def notify_task_raised(task: Task) -> None:
+    """Where the assignee is told about a new task (e-mail or SMS for urgent ones). Nothing is
+    sent yet: the notifications part of the portal plugs in here, with the task id only."""
+
+
+@transaction.atomic
+def task_resolve(*, actor: User, task: Task, outcome_code: str) -> Task:
+    """The patient's responsible clinician closes an open task with an outcome code."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    access.ensure(access.can_manage_patient(actor, task.patient_id))
+    if outcome_code not in OUTCOME_CODES:
+        raise ServiceError("Choose what happened.", field="outcome_code")
+    if task.status == Task.Status.DONE:
+        raise ServiceError("This task is already done.")
+    task.status = Task.Status.DONE
+    task.resolved_by = actor
+    task.resolved_at = timezone.now()
+    task.outcome_code = outcome_code
+    task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code"])
+    audit_record(
+        actor=actor, action="worklist.task_resolved", target=task, detail={"outcome": outcome_code}
+    )
+    return task
