@@ -54,9 +54,9 @@ def test_queue_puts_urgent_tasks_first(clinician):
 def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_num_queries):
     client.force_login(patient)
     services.questionnaire_step_save(actor=patient, step="about", answers=answers()["about"])
-    # session, user, consents, pathway state, answers, clinic settings (panel),
-    # clinic settings (layout), session save (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, consents, pathway state, answers, current safety version (safety panel),
+    # clinic settings (panel), clinic settings (layout), session save (savepoint, update, release)
+    with django_assert_num_queries(11):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
