@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from tests.matrix import CLINICIANS, EVERYONE, PATIENTS, SIGNED_IN, STAFF, SUPERVISORS, row
 
+CONSENT_READERS = row(
+    403,
+    patient=200,
+    other_patient=404,
+    supervisor=200,
+    stray_supervisor=404,
+    clinician=200,
+    other_clinician=404,
+)
+
 # url name -> persona -> GET status. The world's objects belong to `patient`, supervised by
 # `supervisor` and cared for by `clinician`; the `other_*` and `stray_*` personas are strangers.
 EXPECTED: dict[str, dict[str, int]] = {
@@ -24,24 +34,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:disclosure-list": PATIENTS,
     "accounts:data-export": PATIENTS,
     # The patient's own consent: patient, their supervisor and their clinician.
-    "accounts:consent-detail": row(
-        403,
-        patient=200,
-        other_patient=404,
-        supervisor=200,
-        stray_supervisor=404,
-        clinician=200,
-        other_clinician=404,
-    ),
-    "accounts:consent-download": row(
-        403,
-        patient=200,
-        other_patient=404,
-        supervisor=200,
-        stray_supervisor=404,
-        clinician=200,
-        other_clinician=404,
-    ),
+    "accounts:consent-detail": CONSENT_READERS,
+    "accounts:consent-download": CONSENT_READERS,
     "accounts:consent-revoke": row(
         403, patient=405, other_patient=405, clinician=405, other_clinician=405
     ),
