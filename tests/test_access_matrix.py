@@ -21,6 +21,7 @@ from tests.urlwalk import walk
 # Each app keeps its rows beside its tests; add a module here when an app adds routes.
 ROW_MODULES = [
     "tests.accounts.access_rows",
+    "tests.notifications.access_rows",
 ]
 EXPECTED: dict[str, dict[str, int]] = {}
 POST_EXPECTED: dict[str, dict[str, int]] = {}
