@@ -3,6 +3,8 @@ and a private Redis server that a test may stop and start (never the shared one)
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import shutil
 import socket
 import subprocess
@@ -18,6 +20,9 @@ import redis
 from aiosmtpd.controller import Controller
 
 from tests.live import wait_until
+
+# aiosmtpd logs every SMTP command at INFO.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
@@ -110,10 +115,9 @@ class PrivateRedis:
     def stop(self) -> None:
         if not self.alive():
             return
-        try:
+        # The server closes the connection as it stops.
+        with contextlib.suppress(redis.exceptions.ConnectionError):
             self._client().shutdown(nosave=True)
-        except redis.exceptions.ConnectionError:
-            pass  # the server closes the connection as it stops
         assert wait_until(lambda: not self.alive(), timeout=10), "the private Redis did not stop"
 
     def queue_length(self) -> int:

@@ -94,7 +94,7 @@ def test_burst_is_delivered_exactly_once_with_safe_headers(transactional_db, sin
 
 
 def test_redis_restart_mid_burst_still_delivers_each_exactly_once(
-    transactional_db, sink, private_redis, settings
+    transactional_db, sink, private_redis, settings, record_property
 ):
     settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS = 1
     worker = start_worker(redis_url=private_redis.url)
@@ -110,6 +110,8 @@ def test_redis_restart_mid_burst_still_delivers_each_exactly_once(
         lost = Delivery.objects.exclude(status=Delivery.Status.SENT).count()
         assert waiting > 0
         assert lost > 0
+        record_property("messages_lost_with_the_queue", waiting)
+        record_property("deliveries_unsent_at_restart", lost)
 
         def swept_and_sent() -> bool:
             services.deliveries_requeue()
@@ -127,7 +129,9 @@ def test_redis_restart_mid_burst_still_delivers_each_exactly_once(
     assert Counter(sink.delivery_ids()) == Counter({str(pk): 1 for pk in ids})
 
 
-def test_two_sweeps_at_once_queue_each_delivery_once(transactional_db, sink, settings):
+def test_two_sweeps_at_once_queue_each_delivery_once(
+    transactional_db, sink, settings, record_property
+):
     if connection.vendor != "postgresql":
         pytest.fail("This race needs PostgreSQL (row locks with SKIP LOCKED).")
     settings.NOTIFICATIONS_SWEEP_BATCH = 25
@@ -165,6 +169,7 @@ def test_two_sweeps_at_once_queue_each_delivery_once(transactional_db, sink, set
         for thread in threads:
             thread.join(timeout=30)
         # Between them the two sweeps took every row once; a third takes the rest.
+        record_property("concurrent_sweep_counts", ",".join(map(str, counts)))
         assert sum(counts) <= len(ids)
         assert max(counts) <= 25
         counts.append(services.deliveries_requeue())

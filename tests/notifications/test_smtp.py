@@ -67,15 +67,18 @@ def test_messages_over_smtp_have_safe_subjects_and_both_parts(
         assert message.get_content_type() == "multipart/alternative"
         text = message.get_body(("plain",))
         html = message.get_body(("html",))
-        assert text is not None and html is not None
+        assert text is not None
+        assert html is not None
         assert "http://127.0.0.1:8000/" in text.get_content()
 
     invite = next(m for m in sink.messages if m["To"] == "invitee@test.example")
     assert invite["Subject"] == "Your invitation to Riverside's portal"
     assert account_services.invitation_url(invitation) in invite.get_body(("plain",)).get_content()
-    alert = next(m for m in sink.messages if m["To"] == clinician.email and "follow-up" in str(
-        m.get_body(("plain",)).get_content()
-    ))
+    alert = next(
+        m
+        for m in sink.messages
+        if m["To"] == clinician.email and "follow-up" in str(m.get_body(("plain",)).get_content())
+    )
     # Opted in: the details are in the body, never in the subject.
     assert "Naltrexone 50 mg" in alert.get_body(("plain",)).get_content()
     assert "naltrexone" not in str(alert["Subject"]).lower()
