@@ -69,11 +69,11 @@ def use_broker(url: str) -> None:
     """Point this process's Celery app (the web side that queues tasks) at another broker."""
     from portal.celery import app
 
-    app.conf.broker_url = url
+    app.conf["broker_url"] = url
     # Drop (not close) the pools: kombu keeps them in a registry keyed by URL, and a closed pool
     # would be handed back when this process points at that URL again.
-    app._pool = None
-    app.amqp._producer_pool = None
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def stop_worker(process: subprocess.Popen[bytes]) -> None:

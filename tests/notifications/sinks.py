@@ -121,4 +121,4 @@ class PrivateRedis:
         assert wait_until(lambda: not self.alive(), timeout=10), "the private Redis did not stop"
 
     def queue_length(self) -> int:
-        return int(self._client().llen("celery"))  # type: ignore[arg-type]
+        return int(self._client().llen("celery"))

@@ -18,6 +18,7 @@ import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 
+from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.notifications import services
 from apps.notifications.models import Delivery
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.live_worker
 PRIVATE_REDIS_PORT = int(os.environ.get("NOTIFICATIONS_TEST_REDIS_PORT", "6391"))
 
 
-def _people(count: int) -> list:
+def _people(count: int) -> list[User]:
     clinician = make_user("live.clinician@test.example", Role.CLINICIAN)
     return [clinician] + [
         make_user(f"live.patient{i}@test.example", Role.PATIENT, clinician=clinician)
@@ -39,7 +40,7 @@ def _people(count: int) -> list:
     ]
 
 
-def _burst(people: list, *, prefix: str) -> list[int]:
+def _burst(people: list[User], *, prefix: str) -> list[int]:
     """One notification per person, each in its own committed transaction, as callers do."""
     for person in people:
         services.notification_queue(
