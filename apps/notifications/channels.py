@@ -23,17 +23,19 @@ class TransportError(Exception):
     """The channel could not reach its server; trying again later may work."""
 
 
-# Errors worth a retry with back-off. Anything else (a template error, a refused address) fails
-# the delivery at once, so a broken message does not loop.
-RETRYABLE: tuple[type[BaseException], ...] = (
-    TransportError,
-    OSError,  # connection refused, reset, timed out (socket errors are OSErrors)
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPDataError,
-    smtplib.SMTPSenderRefused,
-)
+def is_retryable(exc: BaseException) -> bool:
+    """Worth a retry with back-off: the server could not be reached or answered "try later".
+    Anything else (a template error, an address the server refuses for good) fails the delivery
+    at once, so a broken message does not loop."""
+    if isinstance(exc, TransportError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    # Connection refused, reset, timed out, server disconnected (SMTP errors are OSErrors too).
+    return isinstance(exc, OSError)
 
 
 @dataclass(frozen=True)

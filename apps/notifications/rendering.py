@@ -11,29 +11,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.loader import render_to_string, select_template
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
 from apps.clinic.selectors import clinic_settings_get
 from apps.notifications.channels import Message
-from apps.notifications.kinds import kind_get
+from apps.notifications.kinds import KINDS, kind_get
 from apps.notifications.models import Notification
 
 
 def notification_path(notification: Notification) -> str:
-    """The portal page the notification is about (no queries: ids only)."""
-    kind = kind_get(notification.kind)
-    kwargs = {arg: notification.context_ids[key] for arg, key in kind.url_params.items()}
-    return reverse(kind.url_name, kwargs=kwargs)
+    """The portal page the notification is about (no queries: ids only). An old row whose kind
+    or ids no longer fit points at the inbox rather than breaking the page."""
+    kind = KINDS.get(notification.kind)
+    try:
+        if kind is not None:
+            kwargs = {arg: notification.context_ids[key] for arg, key in kind.url_params.items()}
+            return reverse(kind.url_name, kwargs=kwargs)
+    except (KeyError, NoReverseMatch):
+        pass
+    return reverse("notifications:inbox")
 
 
 def inapp_text(notification: Notification) -> str:
     """The inbox line for a notification (no queries: ids only, so the inbox stays cheap)."""
-    return render_to_string(
-        f"notifications/{notification.kind}_inapp.txt", {"n": notification}
-    ).strip()
+    template = select_template(
+        [f"notifications/{notification.kind}_inapp.txt", "notifications/portal_update_inapp.txt"]
+    )
+    return str(template.render({"n": notification})).strip()
 
 
 def message_render(notification: Notification, *, include_details: bool) -> Message | None:

@@ -209,10 +209,10 @@ def delivery_send(*, delivery_id: int) -> str:
         else:
             assert pref is not None  # noqa: S101 - SMS rows exist only for people with preferences
             channels.sms_send(to=pref.sms_number, message=message)
-    except channels.RETRYABLE as exc:
-        return _retry_or_fail(delivery, exc)
     except Exception as exc:
-        logger.exception("Delivery %s failed and will not be retried", delivery.pk)
+        if channels.is_retryable(exc):
+            return _retry_or_fail(delivery, exc)
+        logger.warning("Delivery %s failed and will not be retried: %s", delivery.pk, type(exc))
         return _finish(delivery, Delivery.Status.FAILED, error=_error_code(exc))
     return _finish(delivery, Delivery.Status.SENT)
 

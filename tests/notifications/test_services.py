@@ -145,6 +145,22 @@ def test_transport_error_backs_off_then_fails_after_the_limit(
     assert AuditEvent.objects.filter(action="notifications.delivery_failed").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("exc", "retry"),
+    [
+        (smtplib.SMTPDataError(451, b"try again later"), True),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"no such user")}), False),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (452, b"mailbox full")}), True),
+        (TimeoutError(), True),
+    ],
+)
+def test_only_transport_errors_are_retried(patient, monkeypatch, exc, retry):
+    monkeypatch.setattr("apps.notifications.channels.email_send", _failing_send(exc))
+    delivery = queue(patient).deliveries.get()
+    assert run_deliveries(delivery) == ["retry" if retry else "failed"]
+
+
 def test_a_broken_message_fails_at_once_without_its_text(patient, monkeypatch):
     monkeypatch.setattr(
         "apps.notifications.channels.email_send",

@@ -49,6 +49,15 @@ def test_open_marks_read_and_goes_to_the_page(client, clinician, patient):
     assert notification.read_at is not None
 
 
+def test_a_row_of_a_retired_kind_still_shows(client, patient):
+    notification = queue(patient, "v:old")
+    Notification.objects.filter(pk=notification.pk).update(kind="retired_kind")
+    client.force_login(patient)
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 200
+    assert response.context["items"][0].url == reverse("notifications:inbox")
+
+
 def test_mark_all_read(client, patient):
     queue(patient, "v:5")
     queue(patient, "v:6")
