@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
@@ -27,8 +28,8 @@ def is_retryable(exc: BaseException) -> bool:
     """Worth a retry with back-off: the server could not be reached or answered "try later".
     Anything else (a template error, an address the server refuses for good) fails the delivery
     at once, so a broken message does not loop."""
-    if isinstance(exc, TransportError):
-        return True
+    if isinstance(exc, TransportError | SoftTimeLimitExceeded):
+        return True  # SoftTimeLimitExceeded: the server is too slow to answer, try later
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)

@@ -116,7 +116,7 @@ def notification_queue(
     not_before = now
     if recipient is None:
         targets = [Channel.EMAIL]
-    else:
+    elif recipient.is_active:  # a closed account gets nothing outside the portal
         pref = preference_for(recipient)
         if pref.email_enabled and recipient.email and Channel.EMAIL in spec.channels:
             targets.append(Channel.EMAIL)
@@ -143,6 +143,7 @@ def notification_queue(
         actor=None,
         action="notifications.queued",
         target=notification,
+        patient=recipient if recipient is not None and recipient.role == Role.PATIENT else None,
         detail={"kind": kind, "channels": ",".join(targets), "held": not due},
     )
     if due:
@@ -192,10 +193,7 @@ def delivery_send(*, delivery_id: int) -> str:
     notification = delivery.notification
     recipient = notification.recipient
     pref = preference_for(recipient) if recipient is not None else None
-    if pref is not None and (
-        (delivery.channel == Channel.EMAIL and not pref.email_enabled)
-        or (delivery.channel == Channel.SMS and not (pref.sms_enabled and pref.sms_number))
-    ):
+    if recipient is not None and not _still_wanted(recipient, pref, delivery.channel):
         return _finish(delivery, Delivery.Status.CANCELLED)
     try:
         message = message_render(
@@ -215,6 +213,15 @@ def delivery_send(*, delivery_id: int) -> str:
         logger.warning("Delivery %s failed and will not be retried: %s", delivery.pk, type(exc))
         return _finish(delivery, Delivery.Status.FAILED, error=_error_code(exc))
     return _finish(delivery, Delivery.Status.SENT)
+
+
+def _still_wanted(recipient: User, pref: NotificationPreference | None, channel: str) -> bool:
+    """Preferences may change, and accounts close, between queueing and sending."""
+    if not recipient.is_active or pref is None:
+        return False
+    if channel == Channel.EMAIL:
+        return pref.email_enabled
+    return pref.sms_enabled and bool(pref.sms_number)
 
 
 @transaction.atomic

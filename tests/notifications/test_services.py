@@ -195,6 +195,15 @@ def test_channels_follow_preferences(patient, sms_outbox):
     ]
 
 
+def test_a_closed_account_gets_nothing_outside_the_portal(patient):
+    delivery = queue(patient, key="closed:1").deliveries.get()
+    patient.is_active = False
+    patient.save(update_fields=["is_active"])
+    assert run_deliveries(delivery) == ["cancelled"]
+    assert not queue(patient, key="closed:2").deliveries.exists()
+    assert mail.outbox == []
+
+
 def test_turning_email_off_cancels_a_waiting_email(patient):
     delivery = queue(patient).deliveries.get()
     services.preference_update(
