@@ -233,7 +233,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "sweep-notification-deliveries": {
         "task": "apps.notifications.tasks.sweep_deliveries",
-        "schedule": timedelta(seconds=60),
+        "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)),
     },
 }
 

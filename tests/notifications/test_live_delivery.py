@@ -23,7 +23,7 @@ from apps.accounts.roles import Role
 from apps.notifications import services
 from apps.notifications.models import Delivery
 from tests.conftest import make_user
-from tests.live import start_worker, stop_worker, use_broker, wait_until
+from tests.live import start_embedded_worker, start_worker, stop_worker, use_broker, wait_until
 from tests.notifications.conftest import CLINICAL_WORDS
 from tests.notifications.sinks import PrivateRedis, smtp_sink
 
@@ -180,4 +180,54 @@ def test_two_sweeps_at_once_queue_each_delivery_once(
         wait_until(lambda: False, timeout=2)
     finally:
         stop_worker(worker)
+    assert Counter(sink.delivery_ids()) == Counter({str(pk): 1 for pk in ids})
+
+
+def test_embedded_default_needs_no_redis_and_its_beat_sweeps(
+    transactional_db, sink, settings, tmp_path
+):
+    """`make run`: a file-system queue and beat inside the single worker. Deliveries queued by
+    this process are sent, and deliveries nobody queued (held by quiet hours, now due) are found
+    by the embedded beat's sweep."""
+    queue_dir = tmp_path / "queue"
+    queue_dir.mkdir()
+    use_broker(
+        "filesystem://",
+        {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "processed_folder": str(tmp_path / "processed"),
+            "store_processed": False,
+        },
+    )
+    people = _people(10)
+    held = people[:5]
+    for person in held:
+        services.preference_update(
+            actor=person,
+            email_enabled=True,
+            sms_enabled=False,
+            sms_number="",
+            quiet_start=time(22, 0),
+            quiet_end=time(7, 0),
+            include_details=False,
+        )
+    with time_machine.travel(datetime(2026, 1, 10, 23, 0, tzinfo=UTC), tick=False):
+        _burst(held, prefix="embedded-held")
+    ids = _burst(people[5:], prefix="embedded")
+    assert len(ids) == 10
+    assert Delivery.objects.filter(queued_at__isnull=True).count() == 5  # only a sweep finds them
+    worker = start_embedded_worker(
+        data_dir=tmp_path,
+        env={"NOTIFICATIONS_SWEEP_SECONDS": "2", "NOTIFICATIONS_REQUEUE_AFTER_SECONDS": "1"},
+    )
+    try:
+        assert wait_until(_all_sent, timeout=90), Counter(
+            Delivery.objects.values_list("status", flat=True)
+        )
+        assert wait_until(lambda: len(sink.messages) >= len(ids), timeout=10)
+        wait_until(lambda: False, timeout=3)
+    finally:
+        stop_worker(worker)
+        use_broker(django_settings.CELERY_BROKER_URL)
     assert Counter(sink.delivery_ids()) == Counter({str(pk): 1 for pk in ids})
