@@ -512,3 +512,43 @@ def test_clinician_hears_when_a_supervisor_accepts(consent, clinician):
     notification = Notification.objects.get(kind="supervisor_accepted")
     assert notification.recipient == clinician
     assert notification.context_ids == {"patient": consent.patient_id, "consent": consent.pk}
+
+
+# --- SMS backends -------------------------------------------------------------------------------
+
+
+def _sms_on(user):
+    services.preference_update(
+        actor=user,
+        email_enabled=False,
+        sms_enabled=True,
+        sms_number="+44 7700 900123",
+        quiet_start=None,
+        quiet_end=None,
+        include_details=True,
+    )
+
+
+def test_console_sms_backend_prints_a_general_message(patient, settings, capsys):
+    settings.NOTIFICATIONS_SMS_BACKEND = "apps.notifications.channels.ConsoleSmsBackend"
+    _sms_on(patient)
+    delivery = queue(patient).deliveries.get()
+    assert run_deliveries(delivery) == ["sent"]
+    out = capsys.readouterr().out
+    assert "SMS to +44 7700 900123: There is something new for you in the portal." in out
+
+
+class FlakySms:
+    def send(self, *, to, text):
+        from apps.notifications.channels import TransportError
+
+        raise TransportError("provider unavailable")
+
+
+def test_an_sms_provider_outage_is_retried(patient, settings):
+    settings.NOTIFICATIONS_SMS_BACKEND = "tests.notifications.test_services.FlakySms"
+    _sms_on(patient)
+    delivery = queue(patient).deliveries.get()
+    assert run_deliveries(delivery) == ["retry"]
+    delivery.refresh_from_db()
+    assert delivery.last_error == "TransportError"

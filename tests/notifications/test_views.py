@@ -158,6 +158,14 @@ def test_staff_see_failed_deliveries_and_retry_them(
     assert AuditEvent.objects.filter(action="notifications.delivery_retried", actor=staff).exists()
 
 
+@pytest.mark.parametrize("term", ["abc", "1", "portal_update:1"])
+def test_delivery_admin_search_never_breaks(client, staff, patient, term):
+    queue(patient, "s:1")
+    client.force_login(staff)
+    response = client.get(reverse("admin:notifications_delivery_changelist"), {"q": term})
+    assert response.status_code == 200
+
+
 def test_other_roles_cannot_open_the_delivery_admin(client, clinician):
     client.force_login(clinician)
     response = client.get(reverse("admin:notifications_delivery_changelist"))
