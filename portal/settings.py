@@ -210,6 +210,8 @@ else:
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is ./control in whatever folder the worker started.
+        "control_folder": str(CELERY_DATA_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

@@ -198,6 +198,7 @@ def test_embedded_default_needs_no_redis_and_its_beat_sweeps(
             "data_folder_out": str(queue_dir),
             "processed_folder": str(tmp_path / "processed"),
             "store_processed": False,
+            "control_folder": str(tmp_path / "control"),
         },
     )
     people = _people(10)
