@@ -552,3 +552,16 @@ def test_an_sms_provider_outage_is_retried(patient, settings):
     assert run_deliveries(delivery) == ["retry"]
     delivery.refresh_from_db()
     assert delivery.last_error == "TransportError"
+
+
+def test_an_address_is_one_recipient_whatever_its_case(db):
+    first = services.notification_queue(
+        to_address="Someone@Test.Example", kind="portal_update", event_key="addr:1"
+    )
+    second = services.notification_queue(
+        to_address="someone@test.example", kind="portal_update", event_key="addr:1"
+    )
+    assert first.pk == second.pk
+    assert first.recipient_key == "e:someone@test.example"
+    with pytest.raises(ValueError, match="either a recipient or an address"):
+        services.notification_queue(kind="portal_update", event_key="addr:2")
