@@ -17,6 +17,6 @@ def _ensure_filesystem_queue(sender: Celery, **kwargs: object) -> None:
     """The embedded broker (no Redis) keeps messages as files: make sure its folders exist."""
     if str(sender.conf.broker_url).startswith("filesystem://"):
         options = sender.conf.broker_transport_options or {}
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)

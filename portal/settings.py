@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "apps.content",
     "apps.intake",
     "apps.worklist",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.portal",
+                "apps.notifications.context_processors.unread",
             ],
         },
     },
@@ -211,6 +213,8 @@ else:
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is ./control in whatever folder the worker started.
+        "control_folder": str(CELERY_DATA_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -231,6 +235,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-invitations": {
         "task": "apps.accounts.tasks.expire_invitations",
         "schedule": timedelta(hours=1),
+    },
+    "sweep-notification-deliveries": {
+        "task": "apps.notifications.tasks.sweep_deliveries",
+        "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)),
     },
 }
 
@@ -370,6 +378,22 @@ if EMAIL_URL:
     EMAIL_TIMEOUT = int(parse_qs(_mail.query).get("timeout", ["10"])[0])
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Notifications ------------------------------------------------------------------------------
+# See docs/notifications.md. Retry back-off doubles from BASE up to MAX (MAX stays below the
+# broker's visibility timeout); after MAX_ATTEMPTS a delivery is marked failed for staff to see.
+
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 15 * 60)
+# The sweep re-queues a due delivery that has waited this long since it was last queued...
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 5 * 60)
+# ...and one claimed by a worker this long ago (longer than the send task's time limit).
+NOTIFICATIONS_STALE_CLAIM_SECONDS = env_int("NOTIFICATIONS_STALE_CLAIM_SECONDS", 10 * 60)
+NOTIFICATIONS_SWEEP_BATCH = env_int("NOTIFICATIONS_SWEEP_BATCH", 500)
+NOTIFICATIONS_SMS_BACKEND = env_str(
+    "NOTIFICATIONS_SMS_BACKEND", "apps.notifications.channels.ConsoleSmsBackend"
+)
 
 # --- Internationalisation and time --------------------------------------------------------------
 

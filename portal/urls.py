@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.content.urls")),
     path("", include("apps.intake.urls")),
     path("worklist/", include("apps.worklist.urls")),
+    path("", include("apps.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -65,6 +65,57 @@ def start_worker(
     )
 
 
+def start_embedded_worker(
+    *, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """The `make run` worker: no Redis server, a file-system queue in `data_dir`, beat embedded."""
+    child_env = {
+        **os.environ,
+        "PORTAL_TESTING": "1",
+        "DATABASE_URL": database_url_for_child(),
+        "REDIS_URL": "",
+        "CELERY_DATA_DIR": str(data_dir),
+        "EMAIL_URL": os.environ.get("EMAIL_URL", ""),
+        **(env or {}),
+    }
+    return subprocess.Popen(  # noqa: S603 - a fixed command line
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-B",
+            "--schedule",
+            str(data_dir / "beat-schedule"),
+            "--pool=solo",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=child_env,
+    )
+
+
+def use_broker(url: str, transport_options: dict[str, object] | None = None) -> None:
+    """Point this process's Celery app (the web side that queues tasks) at another broker."""
+    from portal.celery import app
+
+    app.conf["broker_url"] = url
+    app.conf["broker_transport_options"] = (
+        transport_options
+        if transport_options is not None
+        else settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    )
+    # Drop (not close) the pools: kombu keeps them in a registry keyed by URL, and a closed pool
+    # would be handed back when this process points at that URL again.
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+
 def stop_worker(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:

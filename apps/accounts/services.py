@@ -70,10 +70,16 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
-    from apps.accounts.tasks import send_invitation_email
+    """Through the notification outbox: sent after commit, retried, never twice. The link's
+    token is recomputed from the invitation id at send time, never stored or queued."""
+    from apps.notifications.services import notification_queue
 
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id))
+    notification_queue(
+        to_address=invitation.email,
+        kind="invitation",
+        event_key=f"invitation:{invitation.pk}",
+        context_ids={"invitation": invitation.pk},
+    )
 
 
 def _new_invitation(
@@ -304,7 +310,22 @@ def _consent_accept(*, actor: User, consent: SupervisorConsent) -> SupervisorCon
     except IntegrityError:
         raise ServiceError("You already support this person.") from None
     audit_record(actor=actor, action="accounts.consent_accepted", target=consent)
+    _notify_clinician_to_confirm(consent)
     return consent
+
+
+def _notify_clinician_to_confirm(consent: SupervisorConsent) -> None:
+    from apps.notifications.services import notification_queue
+
+    profile = PatientProfile.objects.select_related("responsible_clinician").get(
+        user_id=consent.patient_id
+    )
+    notification_queue(
+        recipient=profile.responsible_clinician,
+        kind="supervisor_accepted",
+        event_key=f"consent:{consent.pk}",
+        context_ids={"patient": consent.patient_id, "consent": consent.pk},
+    )
 
 
 @transaction.atomic

@@ -63,8 +63,18 @@ def task_raise(
 
 
 def notify_task_raised(task: Task) -> None:
-    """Where the assignee is told about a new task (e-mail or SMS for urgent ones). Nothing is
-    sent yet: the notifications part of the portal plugs in here, with the task id only."""
+    """Tell the assignee about a new task through the notification outbox, in the caller's
+    transaction: one message per task, urgent ones sent even in the clinician's quiet hours.
+    The message carries the task id only; the worklist shows what it is about."""
+    from apps.notifications.services import notification_queue
+
+    notification_queue(
+        recipient=task.assignee,
+        kind="clinician_task",
+        event_key=f"task:{task.pk}",
+        context_ids={"task": task.pk},
+        urgent=task.priority == Task.Priority.URGENT,
+    )
 
 
 @transaction.atomic

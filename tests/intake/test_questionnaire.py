@@ -187,3 +187,40 @@ def test_instrument_steps_show_their_licence(client, patient):
     client.force_login(patient)
     body = client.get(reverse("intake:step", args=["dast_10"])).content.decode()
     assert "Harvey A. Skinner" in body
+
+
+def test_the_urgent_task_alerts_the_clinician_even_in_quiet_hours(
+    patient, clinician, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    import time_machine
+
+    from apps.notifications.models import Delivery, Notification
+    from apps.notifications.services import preference_update
+
+    preference_update(
+        actor=clinician,
+        email_enabled=True,
+        sms_enabled=False,
+        sms_number="",
+        quiet_start=dt.time(22, 0),
+        quiet_end=dt.time(7, 0),
+        include_details=False,
+    )
+    night = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # 2am in London: quiet hours
+    answers = {f"phq_{n}": 0 for n in range(1, 9)}
+    with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=False):
+        services.questionnaire_step_save(
+            actor=patient, step="phq_9", answers=answers | {"phq_9": 1}
+        )
+        services.questionnaire_step_save(
+            actor=patient, step="phq_9", answers=answers | {"phq_9": 2}
+        )
+    task = Task.objects.get(patient=patient)
+    note = Notification.objects.get(recipient=clinician, kind="clinician_task")
+    assert note.event_key == f"task:{task.pk}"
+    assert note.is_urgent is True
+    assert note.context_ids == {"task": task.pk}
+    delivery = Delivery.objects.get(notification=note, channel="email")
+    assert delivery.not_before is None or delivery.not_before <= night

@@ -14,7 +14,12 @@ from django.db import transaction
 from apps.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, Demo
 
 # Order matters: later steps use people made by earlier ones.
-DEMO_STEPS = ["apps.accounts.demo", "apps.intake.demo", "apps.content.demo"]
+DEMO_STEPS = [
+    "apps.accounts.demo",
+    "apps.intake.demo",
+    "apps.content.demo",
+    "apps.notifications.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,84 @@
+"""The kinds of notification, one entry each. To add a kind: add it here and write its four
+templates (see docs/notifications.md). Kinds are plain strings in the database, so adding one
+needs no migration.
+
+Every kind's e-mail subject and SMS text say only that there is something to see in the portal.
+Words about treatment (a drug, a diagnosis, a score) may appear only in an e-mail body, and only
+for someone who opted in to details: those words come from the kind's `details` function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.notifications.models import Channel
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from apps.notifications.models import Notification
+
+# Extra context for a kind's templates, loaded at send time from the notification's ids.
+# Returning None means the message is no longer needed (for example an invitation withdrawn).
+ContextBuilder = Callable[["Notification"], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: Promise | str
+    # Where the message points in the portal: a URL name and {url kwarg: context_ids key}.
+    url_name: str = "notifications:inbox"
+    url_params: dict[str, str] = field(default_factory=dict)
+    # Outside channels this kind may use (in-app is always on for people with an account).
+    channels: tuple[str, ...] = (Channel.EMAIL, Channel.SMS)
+    # May callers mark it urgent? Only alerts to clinicians are ever sent during quiet hours.
+    allow_urgent: bool = False
+    # Dotted path of a ContextBuilder: extra context for every message of this kind.
+    context: str = ""
+    # Dotted path of a ContextBuilder: details shown in e-mail bodies to people who opted in.
+    details: str = ""
+
+
+KINDS: dict[str, Kind] = {
+    # To a person without an account yet: e-mail only, the link is the invitation itself.
+    "invitation": Kind(
+        label=_("Invitation to the portal"),
+        channels=(Channel.EMAIL,),
+        context="apps.notifications.builders.invitation_context",
+    ),
+    # To the responsible clinician: a supervisor accepted and waits to be confirmed.
+    "supervisor_accepted": Kind(
+        label=_("A supervisor is waiting to be confirmed"),
+        url_name="accounts:patient-detail",
+        url_params={"patient_id": "patient"},
+    ),
+    # To the responsible clinician: a supervised dose was missed (sent by the dosing part).
+    "missed_dose_alert": Kind(
+        label=_("A patient needs follow-up"),
+        url_name="accounts:patient-detail",
+        url_params={"patient_id": "patient"},
+        allow_urgent=True,
+    ),
+    # To the assigned clinician: a new worklist task (urgent ones, such as a self-harm answer at
+    # intake, skip quiet hours).
+    "clinician_task": Kind(
+        label=_("A new task on your worklist"),
+        url_name="worklist:task-list",
+        allow_urgent=True,
+    ),
+    # To a patient or supervisor: a dose is due soon (sent by the dosing part).
+    "dose_reminder": Kind(label=_("Reminder")),
+    # A plain "there is something new in the portal", for parts without their own kind yet.
+    "portal_update": Kind(label=_("Something new in the portal")),
+}
+
+
+def kind_get(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {name!r}: add it to KINDS.") from None

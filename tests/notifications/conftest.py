@@ -1,0 +1,50 @@
+"""Helpers for notification tests: the SMS outbox, and running a delivery as a worker would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.notifications.channels import LocmemSmsBackend
+from apps.notifications.models import Delivery
+from apps.notifications.tasks import send_delivery
+
+CLINICAL_WORDS = (
+    "naltrexone",
+    "opioid",
+    "alcohol",
+    "heroin",
+    "overdose",
+    "withdrawal",
+    "relapse",
+    "addiction",
+    "diagnosis",
+    "score",
+    "dose",
+    "mg",
+    "liver",
+)
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings: Any) -> Any:
+    settings.NOTIFICATIONS_SMS_BACKEND = "apps.notifications.channels.LocmemSmsBackend"
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox(_sms_outbox: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return _sms_outbox
+
+
+def run_deliveries(*deliveries: Delivery) -> list[str]:
+    """Call the send task directly, as a worker would, for each delivery."""
+    return [send_delivery(d.pk) for d in deliveries]
+
+
+def fake_details(notification: Any) -> dict[str, Any]:
+    """Details a dosing part might give: the words that must never reach a subject line."""
+    return {"lines": ["Naltrexone 50 mg: dose missed", "AUDIT score 21"]}
