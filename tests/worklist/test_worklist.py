@@ -98,6 +98,6 @@ def test_worklist_queries_do_not_grow(client, clinician, django_assert_num_queri
             raise_for(p)
         made = n
         # session, user, two-factor check, tasks with their patients, clinic settings
-        # (layout), then the session save: savepoint, update, release
-        with django_assert_num_queries(8):
+        # (layout), then the session save: savepoint, update, release, unread notifications (header)
+        with django_assert_num_queries(9):
             assert client.get(reverse("worklist:task-list")).status_code == 200
