@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy apps portal tests
+	DEBUG=true $(BIN)/mypy apps portal tests
 
 check-migrations: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
