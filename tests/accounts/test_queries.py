@@ -1,6 +1,8 @@
-"""List and dashboard pages run the same number of queries whatever the number of rows."""
+"""List and dashboard pages run the same number of queries with 2 rows as with 10."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,11 +14,26 @@ from tests.conftest import link_supervisor, make_user
 _counter = {"n": 0}
 
 
-def add_patients(clinician, supervisor, how_many: int) -> None:
-    for _ in range(how_many):
-        _counter["n"] += 1
-        patient = make_user(f"p{_counter['n']}@test.example", Role.PATIENT, clinician=clinician)
-        link_supervisor(patient, supervisor, clinician)
+def _email(prefix: str) -> str:
+    _counter["n"] += 1
+    return f"{prefix}{_counter['n']}@test.example"
+
+
+def add_patients(clinician, supervisor) -> Callable[[int], None]:
+    def grow(how_many: int) -> None:
+        for _ in range(how_many):
+            patient = make_user(_email("p"), Role.PATIENT, clinician=clinician)
+            link_supervisor(patient, supervisor, clinician)
+
+    return grow
+
+
+def add_supervisors(patient, clinician) -> Callable[[int], None]:
+    def grow(how_many: int) -> None:
+        for _ in range(how_many):
+            link_supervisor(patient, make_user(_email("s"), Role.SUPERVISOR), clinician)
+
+    return grow
 
 
 def count_queries(client, url: str) -> int:
@@ -26,31 +43,33 @@ def count_queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+def assert_constant(client, urls: list[str], grow: Callable[[int], None]) -> None:
+    """Render each page with 2 rows, then with 10: the counts must match."""
+    grow(2)
+    first = [count_queries(client, url) for url in urls]
+    grow(8)
+    assert [count_queries(client, url) for url in urls] == first
+
+
 def test_caseload_queries_do_not_grow(client, clinician, supervisor):
     client.force_login(clinician)
-    add_patients(clinician, supervisor, 2)
-    # session, user, two-factor check, clinic settings, session update,
+    # session, user, two-factor check, clinic settings, unread notifications, session update,
     # patients with supervisor counts, supervisors to confirm, open invitations
-    first = count_queries(client, reverse("accounts:caseload"))
-    add_patients(clinician, supervisor, 8)
-    assert count_queries(client, reverse("accounts:caseload")) == first
+    assert_constant(client, [reverse("accounts:caseload")], add_patients(clinician, supervisor))
 
 
 def test_clinician_dashboard_queries_do_not_grow(client, clinician, supervisor):
     client.force_login(clinician)
-    add_patients(clinician, supervisor, 2)
-    first = count_queries(client, reverse("core:clinician-dashboard"))
-    add_patients(clinician, supervisor, 8)
-    assert count_queries(client, reverse("core:clinician-dashboard")) == first
+    grow = add_patients(clinician, supervisor)
+    assert_constant(client, [reverse("core:clinician-dashboard")], grow)
 
 
 def test_supervisor_dashboard_queries_do_not_grow(client, clinician, supervisor):
     client.force_login(supervisor)
-    add_patients(clinician, supervisor, 2)
-    # session, user, clinic settings, session update, patients in force, live requests
-    first = count_queries(client, reverse("core:supervisor-dashboard"))
-    add_patients(clinician, supervisor, 8)
-    assert count_queries(client, reverse("core:supervisor-dashboard")) == first
+    # session, user, clinic settings, unread notifications, session update, patients in force,
+    # live requests
+    grow = add_patients(clinician, supervisor)
+    assert_constant(client, [reverse("core:supervisor-dashboard")], grow)
 
 
 def test_patient_pages_queries_do_not_grow(client, clinician, patient):
@@ -60,31 +79,10 @@ def test_patient_pages_queries_do_not_grow(client, clinician, patient):
         reverse("accounts:consent-list"),
         reverse("accounts:disclosure-list"),
     ]
-
-    def add_supervisors(n: int) -> None:
-        for _ in range(n):
-            _counter["n"] += 1
-            supervisor = make_user(f"s{_counter['n']}@test.example", Role.SUPERVISOR)
-            link_supervisor(patient, supervisor, clinician)
-
-    add_supervisors(2)
-    first = [count_queries(client, url) for url in urls]
-    add_supervisors(8)
-    assert [count_queries(client, url) for url in urls] == first
+    assert_constant(client, urls, add_supervisors(patient, clinician))
 
 
 def test_clinician_patient_detail_queries_do_not_grow(client, clinician, patient):
     client.force_login(clinician)
     url = reverse("accounts:patient-detail", args=[patient.pk])
-    for _ in range(2):
-        _counter["n"] += 1
-        link_supervisor(
-            patient, make_user(f"d{_counter['n']}@test.example", Role.SUPERVISOR), clinician
-        )
-    first = count_queries(client, url)
-    for _ in range(8):
-        _counter["n"] += 1
-        link_supervisor(
-            patient, make_user(f"d{_counter['n']}@test.example", Role.SUPERVISOR), clinician
-        )
-    assert count_queries(client, url) == first
+    assert_constant(client, [url], add_supervisors(patient, clinician))
