@@ -11,9 +11,23 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from apps.accounts.models import Invitation, PatientProfile, SupervisorConsent, User
+from apps.audit.admin_mixins import AuditedReadsAdmin
+
+
+def _is_staff_role(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and getattr(user, "role", "") == "staff")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Staff (the role, not Django's model permissions) may look; nobody edits here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_staff_role(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_staff_role(request)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -25,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(ReadOnlyAdmin):
+class UserAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ("email", "full_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("email", "full_name")
@@ -43,7 +57,7 @@ class UserAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PatientProfile)
-class PatientProfileAdmin(ReadOnlyAdmin):
+class PatientProfileAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ("patient_name", "responsible_clinician_name", "reassign")
     list_select_related = ("user", "responsible_clinician")
     search_fields = ("user__full_name", "user__email")
@@ -71,6 +85,6 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupervisorConsent)
-class SupervisorConsentAdmin(ReadOnlyAdmin):
+class SupervisorConsentAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ("pk", "status", "starts_at", "expires_at", "confirmed_at", "revoked_at")
     list_filter = ("status",)

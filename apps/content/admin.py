@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.audit.admin_mixins import AuditedReadsAdmin
 from apps.content import selectors, services
 from apps.content.forms import FaqEntryAdminForm, SafetyVersionForm
 from apps.content.models import (
@@ -206,13 +207,13 @@ class SafetyMessageVersionAdmin(StaffAdmin):
 
 
 @admin.register(SafetyAcknowledgement)
-class SafetyAcknowledgementAdmin(RecordAdmin):
+class SafetyAcknowledgementAdmin(AuditedReadsAdmin, RecordAdmin):
     list_display = ("pk", "version", "acknowledged_at")
     list_select_related = ("version",)
     list_filter = ("version",)
 
 
 @admin.register(AlertCardIssue)
-class AlertCardIssueAdmin(RecordAdmin):
+class AlertCardIssueAdmin(AuditedReadsAdmin, RecordAdmin):
     list_display = ("pk", "issued_at", "format")
     list_filter = ("format",)
