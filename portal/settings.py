@@ -305,9 +305,13 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "apps.accounts.axes_support.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Lockouts are shown to staff by the portal's own admin page (accounts/admin.py), which audits
+# unlocking; axes' own admin pages stay off.
+AXES_ENABLE_ADMIN = False
 
 # --- Sessions -----------------------------------------------------------------------------------
 # Idle limits per role live in accounts/middleware.py; this is the absolute limit.

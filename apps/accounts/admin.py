@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from apps.accounts import services
 from apps.accounts.models import Invitation, PatientProfile, SupervisorConsent, User
 from apps.audit.admin_mixins import AuditedReadsAdmin
 
@@ -88,3 +91,22 @@ class InvitationAdmin(ReadOnlyAdmin):
 class SupervisorConsentAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ("pk", "status", "starts_at", "expires_at", "confirmed_at", "revoked_at")
     list_filter = ("status",)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(ReadOnlyAdmin):
+    """Sign-in lockouts (after repeated wrong passwords). Staff can lift one when the person has
+    been checked, for example by phone."""
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
+    search_fields = ("username", "ip_address")
+    fields = ("username", "ip_address", "failures_since_start", "attempt_time")
+    actions = ("unlock",)
+
+    @admin.action(description="Lift the lockout for the selected sign-ins")
+    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        count = services.lockouts_clear(
+            actor=request.user,  # type: ignore[arg-type]
+            attempt_ids=list(queryset.values_list("pk", flat=True)),
+        )
+        messages.success(request, f"{count} lockout(s) lifted.")

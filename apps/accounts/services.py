@@ -457,3 +457,24 @@ def user_create_direct(
         patient=(user if role == Role.PATIENT else None),
     )
     return user
+
+
+@transaction.atomic
+def lockouts_clear(*, actor: User, attempt_ids: list[int]) -> int:
+    """Staff lift sign-in lockouts (someone who forgot their password and is locked out calls the
+    clinic). Each unlocked account is named in the audit log; the attempt rows are removed."""
+    from axes.models import AccessAttempt
+
+    access.ensure(actor.role == Role.STAFF)
+    attempts = list(AccessAttempt.objects.select_for_update().filter(pk__in=attempt_ids))
+    for attempt in attempts:
+        user = User.objects.filter(email__iexact=attempt.username or "").first()
+        audit_record(
+            actor=actor,
+            action="accounts.lockout_cleared",
+            target=user,
+            patient=user if user is not None and user.role == Role.PATIENT else None,
+            detail={"failures": attempt.failures_since_start},
+        )
+    AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()
+    return len(attempts)

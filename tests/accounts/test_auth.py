@@ -149,3 +149,41 @@ def test_logout_ends_the_session_on_the_server(client, patient):
     client.post(reverse("account_logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(reverse("core:patient-dashboard")).status_code == 302
+
+
+def test_axes_locks_after_repeated_failures_and_staff_can_lift_it(
+    client, patient, supervisor, staff
+):
+    from axes.models import AccessAttempt
+    from django.core.cache import cache
+
+    from apps.audit.models import AuditEvent
+
+    for attempt in range(10):
+        login(client, patient.email, f"wrong-password-{attempt}")
+        cache.clear()  # take allauth's own limit out of the way: this is about axes
+    locked = login(client, patient.email)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+    staff_client = client.__class__()
+    staff_client.force_login(staff)
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == patient.email  # keyed on the account, not only the address
+    neighbour = client.__class__()  # someone else behind the same address is not locked out
+    cache.clear()
+    assert login(neighbour, supervisor.email).status_code == 302
+    assert patient.email in staff_client.get(changelist).content.decode()
+    response = staff_client.post(
+        changelist,
+        {"action": "unlock", "_selected_action": [a.pk for a in AccessAttempt.objects.all()]},
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    event = AuditEvent.objects.get(action="accounts.lockout_cleared")
+    assert (event.actor, event.patient) == (staff, patient)
+
+    cache.clear()
+    assert login(client, patient.email).status_code == 302
+    assert client.session["_auth_user_id"] == str(patient.pk)
