@@ -78,12 +78,12 @@ def _answer(patient: User, answers: dict[str, Any], steps: list[str] | None = No
         services.questionnaire_step_save(actor=patient, step=step, answers=answers[step])
 
 
-def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
-    if pathway_state_of(patient) not in (PathwayState.INVITED, PathwayState.INTAKE):
-        return
-    clinician = demo.people["clinician@example.org"]
-    _answer(patient, demo_answers(today))
-    services.questionnaire_submit(actor=patient)
+def record_clean_results(
+    clinician: User, patient: User, *, today: dt.date, lft_age: int = 5
+) -> None:
+    """A clinician's set of results that pass every gate: negative urine screen and naloxone
+    challenge today, a normal liver test `lft_age` days ago, supervision and counselling agreed.
+    Used by the demo and by the tests."""
     negative = dict.fromkeys(UrineDrugScreen.ANALYTES, "negative")
     services.urine_screen_record(
         actor=clinician, patient=patient, screen=UrineDrugScreen(taken_on=today, **negative)
@@ -104,17 +104,26 @@ def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
         actor=clinician,
         patient=patient,
         test=LiverFunctionTest(
-            taken_on=today - dt.timedelta(days=5),
-            alt=32,
+            taken_on=today - dt.timedelta(days=lft_age),
+            alt=30,
             alt_uln=40,
-            ast=28,
+            ast=30,
             ast_uln=40,
-            bilirubin=9,
+            bilirubin=8,
         ),
     )
     services.support_record(
         actor=clinician, patient=patient, clinic_supervision=False, counselling_plan="clinic"
     )
+
+
+def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
+    if pathway_state_of(patient) not in (PathwayState.INVITED, PathwayState.INTAKE):
+        return
+    clinician = demo.people["clinician@example.org"]
+    _answer(patient, demo_answers(today))
+    services.questionnaire_submit(actor=patient)
+    record_clean_results(clinician, patient, today=today)
     services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
     demo.say(f"Recorded {patient.email} as eligible")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,8 +12,7 @@ from django.utils import timezone
 from apps.content.models import SafetyMessageVersion
 from apps.content.services import safety_acknowledge
 from apps.intake import services
-from apps.intake.demo import demo_answers
-from apps.intake.models import LiverFunctionTest, NaloxoneChallenge, UrineDrugScreen
+from apps.intake.demo import demo_answers, record_clean_results
 
 
 def answers(**overrides: dict[str, Any]) -> dict[str, Any]:
@@ -35,42 +33,11 @@ def fill(patient, data: dict[str, Any] | None = None, *, submit: bool = True) ->
 def record_clean_tests(
     clinician, patient, *, today: dt.date | None = None, lft_age: int = 5
 ) -> None:
-    today = today or timezone.localdate()
-    negative = dict.fromkeys(UrineDrugScreen.ANALYTES, "negative")
-    services.urine_screen_record(
-        actor=clinician, patient=patient, screen=UrineDrugScreen(taken_on=today, **negative)
-    )
-    services.naloxone_challenge_record(
-        actor=clinician,
-        patient=patient,
-        challenge=NaloxoneChallenge(
-            done_on=today,
-            route="im",
-            dose_mg=Decimal("0.8"),
-            observed_minutes=30,
-            result="negative",
-        ),
-        cows_answers={},
-    )
-    services.liver_test_record(
-        actor=clinician,
-        patient=patient,
-        test=LiverFunctionTest(
-            taken_on=today - dt.timedelta(days=lft_age),
-            alt=30,
-            alt_uln=40,
-            ast=30,
-            ast_uln=40,
-            bilirubin=8,
-        ),
-    )
-    services.support_record(
-        actor=clinician, patient=patient, clinic_supervision=False, counselling_plan="clinic"
-    )
+    record_clean_results(clinician, patient, today=today or timezone.localdate(), lft_age=lft_age)
 
 
 def acknowledge_safety(patient) -> None:
-    # The education part of the portal publishes versions; there is no publishing service yet.
+    # A published version made directly, so these tests do not depend on the shipped wording.
     version, _ = SafetyMessageVersion.objects.get_or_create(
         version="test-1",
         defaults={
