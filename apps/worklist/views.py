@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MinLengthValidator
 from django.contrib import messages
+from django.core.validators import MinLengthValidator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
