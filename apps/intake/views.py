@@ -23,7 +23,7 @@ from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
 from apps.intake import eligibility as engine
-from apps.intake import forms, presenters, questionnaire, selectors, services
+from apps.intake import forms, instruments, presenters, questionnaire, selectors, services
 from apps.intake.models import PathwayState
 
 EDITABLE = (PathwayState.INVITED, PathwayState.INTAKE)
@@ -156,6 +156,7 @@ class RecordKind:
     title: str
     form: type[djforms.BaseForm]
     save: Callable[[User, User, Any], object]
+    intro: str = ""
 
 
 def _save_uds(actor: User, patient: User, form: Any) -> object:
@@ -196,7 +197,12 @@ def _save_support(actor: User, patient: User, form: Any) -> object:
 
 RECORDS: dict[str, RecordKind] = {
     "urine-screen": RecordKind("Urine drug screen", forms.UrineScreenForm, _save_uds),
-    "naloxone": RecordKind("Naloxone challenge", forms.NaloxoneForm, _save_naloxone),
+    "naloxone": RecordKind(
+        "Naloxone challenge",
+        forms.NaloxoneForm,
+        _save_naloxone,
+        intro="COWS (optional): " + instruments.COWS.intro,
+    ),
     "liver-test": RecordKind("Liver blood test (LFT)", forms.LiverTestForm, _save_lft),
     "procedure": RecordKind("Planned procedure", forms.ProcedureForm, _save_procedure),
     "washout-plan": RecordKind(
