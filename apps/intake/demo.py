@@ -141,6 +141,14 @@ def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
 
 def seed(demo: Demo) -> None:
     today = timezone.localdate()
+    # The demo clinician is the clinic's clinical lead, so the thresholds page can be seen.
+    lead = demo.people["clinician@example.org"]
+    if not lead.is_clinical_lead:
+        account_services.clinical_lead_set(
+            actor=demo.people["staff@example.org"], user=lead, is_lead=True
+        )
+        lead.refresh_from_db()
+        demo.say("clinician@example.org is the clinical lead (may change clinical thresholds)")
     # Part-way through the questionnaire.
     casey = _invited_patient(demo, "new.patient@example.org", "Casey Morgan")
     if pathway_state_of(casey) == PathwayState.INVITED:

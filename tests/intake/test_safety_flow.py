@@ -282,3 +282,42 @@ def test_a_specialist_washout_plan_lifts_the_depot_gate_on_its_date(client, pati
     assert client.post(url, plan).status_code == 302
     services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
     assert pathway_state_of(patient) == PathwayState.ELIGIBLE
+
+
+# --- Time zones and the age override ------------------------------------------------------------
+
+
+def test_a_class_interval_is_counted_in_the_patients_zone_across_the_october_clock_change(
+    patient, clinician
+):
+    import time_machine
+
+    from apps.intake import eligibility as engine
+    from apps.intake.selectors import engine_inputs_for
+
+    substances = {
+        "opioid_classes": ["fentanyl"],
+        "last_fentanyl": "2026-10-15",
+        "last_short_acting": None,
+    }
+    fill(patient, answers(substances=substances), submit=False)
+    # 23:30 UTC on Saturday 24 October is 00:30 BST on Sunday 25 October in London, the night
+    # the clocks go back: the patient's day 10 after the last use, not UTC's day 9.
+    with time_machine.travel(dt.datetime(2026, 10, 24, 23, 30, tzinfo=dt.UTC), tick=False):
+        gates = engine.evaluate(engine_inputs_for(patient=patient))
+    last = next(g for g in gates if g.code == "last_opioid")
+    assert last.outcome == engine.WARN
+    with time_machine.travel(dt.datetime(2026, 10, 24, 22, 30, tzinfo=dt.UTC), tick=False):
+        gates = engine.evaluate(engine_inputs_for(patient=patient))
+    assert next(g for g in gates if g.code == "last_opioid").outcome == engine.BLOCK
+
+
+def test_the_clinician_can_still_override_the_age_gate_for_one_patient(patient, clinician):
+    from apps.audit.models import AuditEvent
+
+    fill(patient, answers(about={"date_of_birth": "2010-01-01"}), submit=False)
+    services.questionnaire_submit(actor=patient)
+    services.gate_override(actor=clinician, patient=patient, gate="age", reason=REASON)
+    event = AuditEvent.objects.get(action="intake.gate_overridden")
+    assert event.detail["gate"] == "age"
+    assert GateOverride.objects.get(patient=patient).gate == "age"

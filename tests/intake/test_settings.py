@@ -154,3 +154,10 @@ def test_the_thresholds_page_saves_with_a_reason_and_shows_errors_next_to_fields
 def test_the_thresholds_page_is_for_clinical_leads_only(client, clinician):
     client.force_login(clinician)
     assert client.get(reverse("clinic:thresholds")).status_code == 403
+
+
+def test_only_clinical_leads_see_the_thresholds_link(client, lead, other_clinician):
+    client.force_login(lead)
+    assert "Clinical thresholds" in client.get(reverse("worklist:task-list")).content.decode()
+    client.force_login(other_clinician)
+    assert "Clinical thresholds" not in client.get(reverse("worklist:task-list")).content.decode()
