@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -60,7 +61,8 @@ def test_each_class_blocks_the_day_before_its_minimum_and_warns_on_the_day(
     ],
 )
 def test_the_new_class_intervals_are_settings(cls, field_free, field_warn):
-    strict = e.Thresholds(**{field_free: 14, field_warn: 21})
+    changes: dict[str, Any] = {field_free: 14, field_warn: 21}
+    strict = replace(e.Thresholds(), **changes)
     i = replace(with_use(**{cls: 13}), thresholds=strict)
     assert gate(i, "last_opioid").outcome == e.BLOCK
     assert gate(replace(i, today=TODAY + dt.timedelta(days=1)), "last_opioid").outcome == e.WARN
