@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,7 +21,15 @@ from apps.core.types import AuthedRequest
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def thresholds(request: AuthedRequest) -> HttpResponse:
+    # Not a clinical lead: 403 before asking for the password again.
     access.ensure(access.can_change_thresholds(request.user))
+    response: HttpResponse = _thresholds(request)
+    return response
+
+
+@reauthentication_required
+def _thresholds(request: AuthedRequest) -> HttpResponse:
+    """Changing clinic-wide clinical rules is a sensitive action: the password is asked again."""
     row = selectors.clinic_settings_get()
     form = ThresholdsForm(request.POST if request.method == "POST" else None, instance=row)
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from apps.clinic.services import clinic_settings_update, clinic_thresholds_updat
 from apps.core.exceptions import ServiceError
 from apps.intake import services
 from apps.intake.selectors import engine_inputs_for
-from tests.intake.conftest import fill
+from tests.intake.conftest import fill, reauthenticate
 
 REASON = "Local audit of fentanyl-related admissions, agreed at governance."
 
@@ -129,8 +129,17 @@ def test_only_staff_name_clinical_leads_and_only_clinicians_can_be_leads(staff, 
         patient.save(update_fields=["is_clinical_lead"])
 
 
+def test_the_thresholds_page_asks_for_the_password_again(client, lead):
+    client.force_login(lead)
+    response = client.post(reverse("clinic:thresholds"), {"fentanyl_free_days": 12})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert clinic_settings_get().fentanyl_free_days == 10
+
+
 def test_the_thresholds_page_saves_with_a_reason_and_shows_errors_next_to_fields(client, lead):
     client.force_login(lead)
+    reauthenticate(client, lead)
     url = reverse("clinic:thresholds")
     page = client.get(url)
     assert page.status_code == 200
@@ -158,6 +167,7 @@ def test_the_thresholds_page_is_for_clinical_leads_only(client, clinician):
 
 def test_only_clinical_leads_see_the_thresholds_link(client, lead, other_clinician):
     client.force_login(lead)
+    reauthenticate(client, lead)
     assert "Clinical thresholds" in client.get(reverse("worklist:task-list")).content.decode()
     client.force_login(other_clinician)
     assert "Clinical thresholds" not in client.get(reverse("worklist:task-list")).content.decode()

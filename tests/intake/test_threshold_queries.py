@@ -7,11 +7,13 @@ from django.urls import reverse
 from apps.accounts.services import clinical_lead_set
 from apps.clinic.services import clinic_thresholds_update
 from tests.accounts.test_queries import assert_constant
+from tests.intake.conftest import reauthenticate
 
 
 def test_thresholds_page_queries_do_not_grow_with_its_history(client, clinician, staff):
     lead = clinical_lead_set(actor=staff, user=clinician, is_lead=True)
     client.force_login(lead)
+    reauthenticate(client, lead)
     state = {"days": 10}
 
     def grow(how_many: int) -> None:
