@@ -308,7 +308,12 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "apps.accounts.axes_support.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Trusted reverse proxies in front of the portal: the client address is that many hops from the
+# right of X-Forwarded-For. allauth's rate limits, axes and the audit log all read it, so behind the
+# documented TLS proxy ten bad sign-ins from one place do not block everyone else.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 # Lockouts are shown to staff by the portal's own admin page (accounts/admin.py), which audits
 # unlocking; axes' own admin pages stay off.
 AXES_ENABLE_ADMIN = False
