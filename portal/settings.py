@@ -127,15 +127,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "apps.accounts.middleware.SessionLimitsMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",
     "apps.accounts.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "apps.accounts.middleware.RequireMfaMiddleware",
-    "apps.content.safety_gate.SafetyAcknowledgementMiddleware",
+    # Session limits, two-factor sign-in and the safety-message gate, for cookies and app tokens
+    # alike (accounts/session_rules.py; the API's token authentication asks the same function).
+    "apps.accounts.middleware.SessionRulesMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]
