@@ -22,7 +22,7 @@ from django.urls import reverse
 from apps.accounts import services
 from apps.accounts.models import SupervisorConsent, User
 from apps.accounts.roles import Role
-from tests.urlwalk import url_params
+from tests.urlwalk import fill_path, url_params
 
 pytest_plugins = ["tests.live"]
 
@@ -150,11 +150,15 @@ class World:
     objects: dict[str, Any] = field(default_factory=dict)
 
     def reverse(self, name: str) -> str:
-        """Reverse a route name, filling each of its parameters from url_kwargs."""
+        """Reverse a route name (or fill an unnamed route's path pattern), taking each of its
+        parameters from url_kwargs."""
         params = url_params()[name]
         unknown = params - self.url_kwargs.keys()
         assert not unknown, f"world.url_kwargs has no value for {sorted(unknown)} ({name})"
-        return reverse(name, kwargs={p: self.url_kwargs[p] for p in params})
+        kwargs = {p: self.url_kwargs[p] for p in params}
+        if name.startswith("/"):  # an unnamed route, keyed by its path pattern
+            return fill_path(name, kwargs)
+        return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture

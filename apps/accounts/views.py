@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import selectors, services
+from apps.accounts import access, selectors, services
 from apps.accounts.access import Role, public, role_required
 from apps.accounts.forms import (
     ConsentGrantForm,
@@ -24,7 +24,7 @@ from apps.accounts.forms import (
     ProfileForm,
     ReassignForm,
 )
-from apps.accounts.models import Invitation, User
+from apps.accounts.models import Invitation, SupervisorConsent, User
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read
 from apps.core.exceptions import ServiceError
@@ -206,10 +206,23 @@ def consent_grant(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _consent_or_ended(request: AuthedRequest, consent_id: int) -> SupervisorConsent | HttpResponse:
+    """The consent, or for a supervisor whose consent has ended a plain page that says so (410),
+    without the record; 404 for anyone else's."""
+    try:
+        return selectors.consent_get_for(user=request.user, pk=consent_id)
+    except Http404:
+        if access.consent_has_ended_for(request.user, consent_id):
+            return render(request, "accounts/consent_ended.html", status=410)
+        raise
+
+
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
 @require_http_methods(["GET"])
 def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent")
     return render(request, "accounts/consent_detail.html", {"consent": consent})
@@ -218,7 +231,9 @@ def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
 @require_http_methods(["GET"])
 def consent_download(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_text")
     response = HttpResponse(consent.consent_text + "\n", content_type="text/plain; charset=utf-8")
@@ -270,7 +285,9 @@ def data_export(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.method == "POST":
         if request.POST.get("answer") != "decline":
             raise PermissionDenied  # accepting happens through the invitation link
@@ -325,7 +342,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def patient_reassign(request: AuthedRequest, patient_id: int) -> HttpResponse:
-    patient = selectors.patient_for_staff(pk=patient_id)
+    patient = selectors.patient_for_staff(user=request.user, pk=patient_id)
     if request.method == "GET":
         audit_read(actor=request.user, patient_id=patient.pk, what="care_team")
     form = ReassignForm(request.POST or None, clinicians=selectors.clinician_choices())
