@@ -26,7 +26,7 @@ from apps.accounts.forms import (
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
 from apps.audit.selectors import disclosure_list_for
-from apps.audit.services import audit_read
+from apps.audit.services import audit_read, audit_read_list
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
@@ -119,9 +119,14 @@ def staff_invite(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def caseload(request: AuthedRequest) -> HttpResponse:
-    patients = selectors.caseload_list_for(user=request.user)
-    to_confirm = selectors.consents_to_confirm_for(user=request.user)
+    patients = list(selectors.caseload_list_for(user=request.user))
+    to_confirm = list(selectors.consents_to_confirm_for(user=request.user))
     invitations = selectors.invitations_sent_by(user=request.user)
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[p.pk for p in patients] + [c.patient_id for c in to_confirm],
+        what="caseload",
+    )
     return render(
         request,
         "accounts/caseload_list.html",
@@ -298,6 +303,7 @@ def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
         else:
             messages.success(request, "You have said no. The person who asked will see this.")
         return HttpResponseRedirect(reverse("core:dashboard"))
+    audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_request")
     return render(request, "accounts/consent_respond.html", {"consent": consent})
 
 

@@ -3,6 +3,7 @@ patient's record by someone other than the patient calls `audit_read`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -72,3 +73,26 @@ def audit_read(*, actor: User, patient_id: int, what: str) -> AuditEvent | None:
     return audit_record(
         actor=actor, action="audit.record_viewed", patient=patient_id, detail={"what": what}
     )
+
+
+def audit_read_list(*, actor: User, patient_ids: Iterable[int], what: str) -> int:
+    """Record that someone looked at a list showing these patients: one row per patient shown
+    (so each sees it on their "who has seen my record" page), written in one query."""
+    ids = sorted({pid for pid in patient_ids if pid != actor.pk})
+    if not ids:
+        return 0
+    ctx = context.current()
+    rows = [
+        AuditEvent(
+            actor=actor,
+            actor_role=getattr(actor, "role", ""),
+            action="audit.list_viewed",
+            patient_id=pid,
+            ip=ctx.ip if ctx else None,
+            request_id=ctx.request_id if ctx else "",
+            detail={"what": what},
+        )
+        for pid in ids
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import Role, role_required
+from apps.audit.services import audit_read_list
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
 from apps.worklist import selectors, services
@@ -32,6 +33,7 @@ def task_rows(tasks: list[Task]) -> list[dict[str, object]]:
 @require_GET
 def task_list(request: AuthedRequest) -> HttpResponse:
     tasks = list(selectors.task_list_for(user=request.user))
+    audit_read_list(actor=request.user, patient_ids=[t.patient_id for t in tasks], what="worklist")
     return render(request, "worklist/task_list.html", {"rows": task_rows(tasks)})
 
 
