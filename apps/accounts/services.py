@@ -428,7 +428,7 @@ def patient_reassign_clinician(*, actor: User, patient: User, clinician: User) -
         action="accounts.clinician_reassigned",
         target=profile,
         patient=patient,
-        detail={"from": previous, "to": clinician.pk},
+        detail={"from_clinician": previous, "to_clinician": clinician.pk},
     )
     return profile
 

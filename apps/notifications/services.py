@@ -144,7 +144,7 @@ def notification_queue(
         action="notifications.queued",
         target=notification,
         patient=recipient if recipient is not None and recipient.role == Role.PATIENT else None,
-        detail={"kind": kind, "channels": ",".join(targets), "held": not due},
+        detail={"channels": ",".join(targets), "held": not due},
     )
     if due:
         for delivery in deliveries:

@@ -56,7 +56,6 @@ def task_raise(
         actor=None,
         action="worklist.task_raised",
         target=task,
-        detail={"kind": kind, "rule": rule_code, "priority": priority, "threshold": threshold},
     )
     notify_task_raised(task)
     return task, True
@@ -91,7 +90,5 @@ def task_resolve(*, actor: User, task: Task, outcome_code: str) -> Task:
     task.resolved_at = timezone.now()
     task.outcome_code = outcome_code
     task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code"])
-    audit_record(
-        actor=actor, action="worklist.task_resolved", target=task, detail={"outcome": outcome_code}
-    )
+    audit_record(actor=actor, action="worklist.task_resolved", target=task)
     return task
