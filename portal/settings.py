@@ -330,6 +330,15 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
+# The portal's own rate limits (apps/core/ratelimit.py): scope -> (uses, per seconds).
+PORTAL_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    # Opening or answering an invitation link, per client address (guessing tokens).
+    "invitation_open": (30, 10 * 60),
+    # Invitations sent by one clinician or staff member.
+    "invitation_send": (40, 60 * 60),
+    # Supervisor requests (consents with an invitation) by one patient.
+    "consent_request": (10, 24 * 60 * 60),
+}
 
 # --- Security -----------------------------------------------------------------------------------
 
@@ -455,9 +464,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Invitation tokens travel in link addresses: no log line keeps them (portal/redaction.py).
+    "filters": {"redact_tokens": {"()": "portal.redaction.RedactInvitationTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (console in DEBUG, runserver's request lines, mail to admins)
+        # would bypass the filter: everything goes through the filtered console instead.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # axes logs every sign-in at INFO; failures and lockouts stay visible at WARNING.
         "axes": {"level": "WARNING"},

@@ -25,8 +25,10 @@ from apps.accounts.forms import (
     ReassignForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list
+from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
@@ -40,6 +42,9 @@ ALL_ROLES = (Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN, Role.STAFF)
 @public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    # Tokens are long and random; this stops anyone trying many of them from one address.
+    if not ratelimit.allow(scope="invitation_open", key=client_ip(request) or "unknown"):
+        return render(request, "accounts/invitation_slow_down.html", status=429)
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
@@ -70,6 +75,10 @@ def _invitation_for_existing_account(request: HttpRequest, invitation: Invitatio
     user = request.user
     if not user.is_authenticated or user.email.lower() != invitation.email.lower():
         return render(request, "accounts/invitation_sign_in.html", {"invitation": invitation})
+    if user.role != Role.SUPERVISOR:
+        # The patient who asked was answered as for any address; the clash is explained here,
+        # to the address's owner only.
+        return render(request, "accounts/invitation_clash.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             services.invitation_accept_existing(actor=user, invitation=invitation)
