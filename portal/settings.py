@@ -76,7 +76,7 @@ if not TESTING and (BASE_DIR / ".env").exists():
 
 DEBUG = env_bool("DEBUG", default=False)
 
-_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"
+_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"  # nosec B105 - DEBUG/tests only
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
@@ -287,9 +287,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
-    "reset_password": "20/m/ip,5/5m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/5m/key",  # nosec B105 - a rate, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105 - a rate, not a password
+    "change_password": "5/m/user",  # nosec B105 - a rate, not a password
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }

@@ -33,7 +33,7 @@ from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 
 CONSENT_TEXT_VERSION = "2026-11"
-_TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105 - an HMAC salt, not a secret
+_TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105  # nosec B105 - an HMAC salt, not a secret
 
 # Who may invite whom. Patients invite supervisors through `consent_grant`.
 _MAY_INVITE: dict[str, set[str]] = {
