@@ -87,3 +87,15 @@ def test_env_example_explains_every_variable() -> None:
             assert lines[index - 1].startswith("#") or re.match(
                 r"^[A-Z0-9_]+=", lines[index - 1]
             ), f"{line.split('=')[0]} has no comment above it"
+
+
+def test_proxy_count_sets_every_client_address_reader() -> None:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.AXES_IPWARE_PROXY_COUNT, s.PROXY_COUNT)",
+        env={**PRODUCTION_ENV, "PROXY_COUNT": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["1", "1", "1"]
