@@ -34,7 +34,8 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         if verdict.refusal is Refusal.ENDED:
             session.flush()
             raise AuthenticationFailed(verdict.message, code=verdict.code)
-        session.save()
+        if session.modified:
+            session.save()
         if verdict.refusal is not None:
             raise PermissionDenied(verdict.message, code=verdict.code)
         return user, session

@@ -75,7 +75,8 @@ class SessionRulesMiddleware:
                 if verdict.refusal is Refusal.ENDED:
                     token_session.flush()
                     return refusal_response(request, verdict, api=True)
-                token_session.save()
+                if token_session.modified:
+                    token_session.save()
         return self.get_response(request)
 
 

@@ -19,6 +19,7 @@ Feature apps register gates instead of being imported here, so the ground does n
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -39,6 +41,13 @@ SESSION_LAST_SEEN = "portal_last_seen_at"
 
 # Paths a clinician or staff member may use before setting up two-factor sign-in.
 MFA_SETUP_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/_allauth/")
+
+# The session row (a database write) records "last seen" at most once a minute; every request also
+# notes its time in the cache, and the idle limit counts from the later of the two. So the limit is
+# exact where the cache is shared (Redis), and where it is not (one process's memory) a session may
+# end up to this many seconds early, never late.
+LAST_SEEN_WRITE_SECONDS = 60
+SEEN_CACHE_PREFIX = "session-seen:"
 
 ENDED_MESSAGE = "Your session has ended. Please sign in again."
 MFA_MESSAGE = "Set up two-factor sign-in in the portal first."
@@ -98,6 +107,28 @@ def start_clocks(session: SessionBase) -> None:
     session[SESSION_LAST_SEEN] = now
 
 
+def _seen_key(session: SessionBase) -> str | None:
+    key = session.session_key
+    if not key:
+        return None
+    # A digest, so the cache never holds a usable session key.
+    return SEEN_CACHE_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _last_seen(session: SessionBase, recorded: float) -> float:
+    key = _seen_key(session)
+    noted = cache.get(key) if key else None
+    return max(recorded, float(noted)) if noted is not None else recorded
+
+
+def _mark_seen(session: SessionBase, last_recorded: float, now: float) -> None:
+    if now - last_recorded >= LAST_SEEN_WRITE_SECONDS:
+        session[SESSION_LAST_SEEN] = now
+    key = _seen_key(session)
+    if key:
+        cache.set(key, now, timeout=int(settings.SESSION_ABSOLUTE_SECONDS))
+
+
 @receiver(user_logged_in, dispatch_uid="accounts_session_clocks")
 def _start_clocks_at_sign_in(*, request: HttpRequest | None, **_: Any) -> None:
     # Django's login() sends this for cookie and app sign-ins alike; for an app sign-in allauth
@@ -108,8 +139,9 @@ def _start_clocks_at_sign_in(*, request: HttpRequest | None, **_: Any) -> None:
 
 
 def check_session(*, user: Any, session: SessionBase, path: str, method: str = "GET") -> Verdict:
-    """Apply the rules to one request by a signed-in user. Marks the session as seen (the caller
-    saves it: Django does for cookies, the token authentication does for tokens). On ENDED the
+    """Apply the rules to one request by a signed-in user. Marks the session as seen: in the cache
+    on every request, in the session itself (which the caller saves: Django does for cookies, the
+    token authentication does for tokens) only when a minute has passed. On ENDED the
     caller deletes the session."""
     now = time.time()
     started = session.get(SESSION_STARTED)
@@ -117,12 +149,12 @@ def check_session(*, user: Any, session: SessionBase, path: str, method: str = "
     if started is None or last_seen is None:
         start_clocks(session)
     elif (
-        now - float(last_seen) > idle_limit_seconds(user.role)
+        now - _last_seen(session, float(last_seen)) > idle_limit_seconds(user.role)
         or now - float(started) > settings.SESSION_ABSOLUTE_SECONDS
     ):
         return Verdict(Refusal.ENDED, code=Refusal.ENDED, message=ENDED_MESSAGE)
     else:
-        session[SESSION_LAST_SEEN] = now
+        _mark_seen(session, float(last_seen), now)
 
     if (
         user.role in PRIVILEGED_ROLES

@@ -37,6 +37,7 @@ ALLOWED_DETAIL_KEYS = frozenset(
         "count",
         "fields",  # names of changed settings or profile fields, never their values
         "role",  # role of an invited account
+        "is_lead",  # clinical-lead flag given or taken away (an account fact)
         "from_clinician",  # care-team change: account ids
         "to_clinician",
         "failures",  # sign-in failures before an unlock

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from apps.accounts.roles import Role
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached
 
 NAV: dict[str, list[tuple[str, str]]] = {
     "": [  # signed out
@@ -53,7 +53,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     if role == Role.CLINICIAN and getattr(user, "is_clinical_lead", False):
         nav = [*nav[:-2], ("clinic:thresholds", "Clinical thresholds"), *nav[-2:]]
     return {
-        "clinic": clinic_settings_get(),
+        "clinic": clinic_settings_cached(),
         "nav_items": nav,
         "user_role": role,
     }

@@ -33,9 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def theme(request: HttpRequest) -> HttpResponse:
     """The clinic's colours as CSS custom properties (a file, so the CSP needs no inline styles)."""
-    from apps.clinic.selectors import clinic_settings_get
+    from apps.clinic.selectors import clinic_settings_cached
 
-    clinic = clinic_settings_get()
+    clinic = clinic_settings_cached()
     css = f":root {{ --brand: {clinic.brand_colour}; --accent: {clinic.accent_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.accounts.models import User
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached
 from apps.core.panels import Panel
 from apps.intake import questionnaire, selectors
 from apps.intake.models import IntakeDecision, LiverFunctionTest, PathwayState
@@ -15,7 +15,7 @@ def patient_next_step(user: User) -> Panel | None:
     state = selectors.pathway_state_of(user)
     context: dict[str, object] = {"state": state}
     if state in (PathwayState.INVITED, PathwayState.INTAKE):
-        clinic = clinic_settings_get()
+        clinic = clinic_settings_cached()
         statuses = questionnaire.statuses(
             selectors.answers_of(user), audit_c_cut_off=clinic.audit_c_positive_score
         )

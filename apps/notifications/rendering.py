@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached
 from apps.notifications.channels import Message
 from apps.notifications.kinds import KINDS, kind_get
 from apps.notifications.models import Notification
@@ -47,7 +47,7 @@ def message_render(notification: Notification, *, include_details: bool) -> Mess
     """Render every form of the message, or None when it is no longer needed."""
     kind = kind_get(notification.kind)
     context: dict[str, Any] = {
-        "clinic": clinic_settings_get(),
+        "clinic": clinic_settings_cached(),
         "recipient_name": (
             notification.recipient.display_name if notification.recipient is not None else ""
         ),

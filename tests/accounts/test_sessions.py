@@ -71,3 +71,32 @@ def test_api_answers_401_when_the_session_has_ended(client, patient):
         assert client.get(reverse("api:accounts-api:me")).status_code == 200
         traveller.shift(timedelta(minutes=31))
         assert client.get(reverse("api:accounts-api:me")).status_code == 401
+
+
+def test_session_row_is_written_at_most_once_a_minute_yet_idle_time_counts_from_the_last_request(
+    client, patient
+):
+    """The session row records 'last seen' once a minute (no database write on every request);
+    the idle limit still counts from the latest request, to the second."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(patient)
+        key = client.session.session_key
+        assert open_page(client, "core:patient-dashboard") == 200
+        traveller.shift(timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as ctx:
+            assert open_page(client, "core:patient-dashboard") == 200
+        writes = [q["sql"] for q in ctx.captured_queries if "UPDATE" in q["sql"].upper()]
+        assert not any("django_session" in sql for sql in writes)
+        expire_before = Session.objects.get(session_key=key).session_data
+        # Exactly the limit after the request that was not written: still signed in.
+        traveller.shift(timedelta(minutes=30))
+        assert open_page(client, "core:patient-dashboard") == 200
+        assert Session.objects.get(session_key=key).session_data != expire_before
+        traveller.shift(timedelta(minutes=30, seconds=1))
+        response = client.get(reverse("core:patient-dashboard"))
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
