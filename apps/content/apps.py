@@ -15,3 +15,17 @@ class ContentConfig(AppConfig):
         register_gate(safety_gate)
 
         user_logged_in.connect(mark_acknowledgement_due, dispatch_uid="content_safety_ack_due")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.content.models import FaqCategory, FaqEntry
+        from apps.content.selectors import faq_changed
+
+        def changed(**_: object) -> None:
+            faq_changed()
+
+        for model in (FaqEntry, FaqCategory):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    changed, sender=model, weak=False, dispatch_uid=f"faq_cache_{model.__name__}"
+                )

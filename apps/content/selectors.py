@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from apps.accounts import access
@@ -207,3 +212,46 @@ def card_patient_get_for(*, user: User, pk: int) -> User:
 def alert_card_last_issue(*, patient_id: int) -> datetime | None:
     issue = AlertCardIssue.objects.filter(patient_id=patient_id).order_by("-issued_at").first()
     return issue.issued_at if issue else None
+
+
+# --- Rendered help, kept by content version ------------------------------------------------------
+# Help content is the same for everyone who may read it (the key names the audiences and the
+# language), so its rendered HTML is kept in the shared cache under a version that every change
+# to an entry or a heading replaces once it commits.
+
+FAQ_VERSION_KEY = "content:faq-version"
+FAQ_HTML_SECONDS = 24 * 60 * 60
+
+
+def faq_version() -> str:
+    version = cache.get(FAQ_VERSION_KEY)
+    if version is None:
+        cache.add(FAQ_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(FAQ_VERSION_KEY)
+    return str(version)
+
+
+def faq_changed() -> None:
+    """Every process renders help again once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(FAQ_VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def faq_sections_html(*, audiences: list[str], query: str = "") -> tuple[SafeString, int]:
+    """The help sections as HTML and how many there are. Without a search, from the cache."""
+    if query:
+        sections = faq_sections(audiences=audiences, query=query)
+        html = render_to_string("content/_faq_sections.html", {"sections": sections})
+        return mark_safe(html), len(sections)  # noqa: S308 - rendered by our own template
+    key = "content:faq-html:{}:{}:{}".format(
+        faq_version(), ",".join(_languages()), ",".join(sorted(audiences))
+    )
+    kept = cache.get(key)
+    if kept is None:
+        sections = faq_sections(audiences=audiences)
+        kept = (
+            render_to_string("content/_faq_sections.html", {"sections": sections}),
+            len(sections),
+        )
+        cache.set(key, kept, timeout=FAQ_HTML_SECONDS)
+    html, count = kept
+    return mark_safe(html), int(count)  # noqa: S308 - rendered by our own template

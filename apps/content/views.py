@@ -36,10 +36,12 @@ LAYOUTS = {
 def _faq_context(request: HttpRequest, audiences: list[str]) -> dict[str, object]:
     form = FaqSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    sections_html, section_count = selectors.faq_sections_html(audiences=audiences, query=query)
     return {
         "form": form,
         "query": query,
-        "sections": selectors.faq_sections(audiences=audiences, query=query),
+        "sections_html": sections_html,
+        "section_count": section_count,
     }
 
 

@@ -17,26 +17,32 @@ def _settings_queries(ctx: CaptureQueriesContext) -> int:
     return sum(1 for q in ctx.captured_queries if "clinic_clinicsettings" in q["sql"])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_pages_read_the_settings_once_and_again_after_a_change(client, staff):
+def test_pages_read_the_settings_once_and_again_after_a_change(
+    client, staff, django_capture_on_commit_callbacks
+):
     client.get(reverse("content:faq-public"))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("content:faq-public"))
     assert response.status_code == 200
     assert _settings_queries(ctx) == 0
 
-    clinic_settings_update(actor=staff, name="Northside naltrexone service")
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic_settings_update(actor=staff, name="Northside naltrexone service")
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("content:faq-public"))
     assert _settings_queries(ctx) == 1
     assert "Northside naltrexone service" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_another_process_sees_the_change_through_the_shared_version(staff):
+def test_another_process_sees_the_change_through_the_shared_version(
+    staff, django_capture_on_commit_callbacks
+):
     first = selectors.clinic_settings_cached()
     # Another process saved the row: it bumped the shared version, this process kept its copy.
-    ClinicSettings.objects.update_or_create(singleton=True, defaults={"phone_24h": "0800 000 111"})
+    with django_capture_on_commit_callbacks(execute=True):
+        ClinicSettings.objects.update_or_create(
+            singleton=True, defaults={"phone_24h": "0800 000 111"}
+        )
     assert selectors.clinic_settings_cached().phone_24h == "0800 000 111"
     assert first.phone_24h != "0800 000 111"
 
