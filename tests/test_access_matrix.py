@@ -16,7 +16,9 @@ What fails the suite:
 - a view with neither `@role_required` nor `@public` (`HasRole` for the API);
 - any persona getting another status than its row says, with a cookie (`test_get_access`,
   `test_post_access`) or with a token (`test_token_access`): an app's token opens the API as the
-  cookie does, and never opens a web page (a page answers the token as it answers `anon`).
+  cookie does, and never opens a web page (a page answers the token as it answers `anon`);
+- any page answered 200 without the security headers (tests/headers.py: CSP without inline
+  scripts, no framing, a referrer policy, and no-store for anyone signed in).
 
 Third-party URL sets are exempt by the MODULE they come from (EXEMPT_URL_SETS), one by one with a
 reason; a route of ours is never exempt because of its name.
@@ -34,6 +36,7 @@ from django.urls import clear_url_caches, path
 from rest_framework.views import APIView
 
 from apps.accounts.access import ACCESS_ATTR, HasRole, public
+from tests.headers import assert_security_headers
 from tests.matrix import PERSONAS
 from tests.tokens import token_for
 from tests.urlwalk import Route, walk
@@ -153,6 +156,9 @@ def test_get_access(client, world, name, persona):
     assert response.status_code == EXPECTED[name][persona], response.get("Location")
     if response.status_code == 302 and persona == "anon":
         assert response["Location"].startswith("/accounts/login/")
+    # The headers test: every page, every persona that may open it.
+    if response.status_code == 200:
+        assert_security_headers(response, signed_in=user is not None)
 
 
 @pytest.mark.parametrize(
@@ -187,3 +193,7 @@ def test_token_access(client, world, name):
             response = getattr(client, method)(url, **headers)
             expected = cookie_status if _is_api(name, url) else table[name]["anon"]
             assert response.status_code == expected, (method, persona)
+            if response.status_code == 200:
+                # A web page answers a token as a signed-out visitor: the API as signed in.
+                signed_in = user is not None and _is_api(name, url)
+                assert_security_headers(response, signed_in=signed_in)

@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from apps.accounts.session_rules import Refusal, Verdict, check_session
 
@@ -77,7 +78,12 @@ class SessionRulesMiddleware:
                     return refusal_response(request, verdict, api=True)
                 if token_session.modified:
                     token_session.save()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Pages for signed-in people (and every API answer) can hold patient data: no browser,
+        # proxy or shared computer may keep a copy.
+        if request.user.is_authenticated or api:
+            add_never_cache_headers(response)
+        return response
 
 
 class UserTimezoneMiddleware:
