@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck check-migrations ci clean
+.PHONY: run test install lint typecheck check-migrations ci clean bench
 
 # Create the virtual environment and install the pinned dependencies (again only when a lock changes).
 $(VENV)/.installed: requirements.lock requirements-dev.lock
@@ -44,6 +44,12 @@ typecheck: install
 
 check-migrations: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# A developer tool, never part of `make test` or CI: builds (or reuses) a synthetic clinic in
+# PostgreSQL (BENCH_DATABASE_URL, default portal_bench), serves it with gunicorn (2 workers,
+# DEBUG=false) and loads each page with wrk (apt-get install wrk). README: "Reading make bench".
+bench: install
+	$(BIN)/python scripts/bench.py
 
 ci:
 	bash .ci/run
