@@ -85,8 +85,16 @@ def existing_patients() -> int:
 
 
 @transaction.atomic
-def build(*, patients: int, days: int, out: Output, seed: int = 15) -> int:
-    """Add synthetic patients until there are `patients` of them. Returns how many were made."""
+def build(
+    *,
+    patients: int,
+    days: int,
+    out: Output,
+    seed: int = 15,
+    first_clinician: User | None = None,
+) -> int:
+    """Add synthetic patients until there are `patients` of them. Returns how many were made.
+    The first hundred go to `first_clinician` (by default the demo clinician)."""
     have = existing_patients()
     if have >= patients:
         out.write(f"The synthetic clinic already has {have} patients: nothing to add.\n")
@@ -108,7 +116,7 @@ def build(*, patients: int, days: int, out: Output, seed: int = 15) -> int:
         )
 
     # Clinicians: the demo clinician takes the first hundred, then one per hundred more.
-    demo_clinician = User.objects.filter(email="clinician@example.org").first()
+    demo_clinician = first_clinician or User.objects.filter(email="clinician@example.org").first()
     clinicians: list[User] = [demo_clinician] if demo_clinician else []
     needed = (patients + PER_CLINICIAN - 1) // PER_CLINICIAN
     made_clinicians = list(
@@ -186,11 +194,11 @@ def build(*, patients: int, days: int, out: Output, seed: int = 15) -> int:
         )
     _bulk(SupervisorConsent, consents, Progress(out, "consents", len(consents)))
 
-    # Worklist tasks: a few open for each clinician, most long done.
+    # Worklist tasks: a few open for each clinician, the rest done.
     tasks = []
-    for pid in ids:
-        if rng.random() < 0.15:
-            done = rng.random() < 0.7
+    for n, pid in enumerate(ids):
+        if n % 7 == 0:  # one patient in seven has had a task; half of those still open
+            done = n % 14 != 0
             at = now - timedelta(days=rng.randrange(days))
             tasks.append(
                 Task(
