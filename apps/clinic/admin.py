@@ -54,6 +54,21 @@ class ClinicSettingsAdmin(admin.ModelAdmin[ClinicSettings]):
                 ),
             },
         ),
+        (
+            "Counselling appointments",
+            {
+                "description": "Booking rules, reminders and the counselling cadence (DOMAIN.md "
+                "section 5). Every change is audited.",
+                "fields": (
+                    "booking_cutoff_hours",
+                    "reminder_hours",
+                    "allow_booking_other_clinicians",
+                    "cadence_first_month_sessions",
+                    "cadence_interval_days",
+                    "cadence_months",
+                ),
+            },
+        ),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
