@@ -118,7 +118,9 @@ class ClinicSettings(BaseModel):
         _("patients may book, move or cancel up to this many hours before an appointment"),
         default=24,
         validators=[MaxValueValidator(24 * 14)],
-        help_text=_("After that they are asked to call the clinic. Clinicians can still change it."),
+        help_text=_(
+            "After that they are asked to call the clinic. Clinicians can still change it."
+        ),
     )
     reminder_hours = models.PositiveSmallIntegerField(
         _("send the appointment reminder this many hours before"),

@@ -63,9 +63,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "counselling:note-add": row(403, clinician=302, other_clinician=404),
     "counselling:availability-rule-add": row(403, clinician=200, other_clinician=404, staff=200),
     "counselling:exception-add": row(403, clinician=200, other_clinician=404, staff=200),
-    "counselling:availability-rule-delete": row(
-        403, clinician=302, other_clinician=404, staff=302
-    ),
+    "counselling:availability-rule-delete": row(403, clinician=302, other_clinician=404, staff=302),
     "counselling:exception-delete": row(403, clinician=302, other_clinician=404, staff=302),
     # All plan fields are optional: an empty form saves the clinic's defaults.
     "counselling:patient-plan": row(403, clinician=302, other_clinician=404),
