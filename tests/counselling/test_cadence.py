@@ -68,7 +68,9 @@ def test_the_clinician_sets_another_cadence_for_the_patient(patient, clinician, 
         outside_counsellor_name="Alex at Step Forward",
         outside_counsellor_contact="01234 567890",
     )
-    assert selectors.due_for(patient).due_by == timezone.localdate() + dt.timedelta(days=7)
+    info = selectors.due_for(patient)
+    assert info is not None
+    assert info.due_by == timezone.localdate() + dt.timedelta(days=7)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -86,7 +88,9 @@ def test_the_clinician_sets_another_cadence_for_the_patient(patient, clinician, 
 def test_the_clinic_default_cadence_is_a_setting(patient, clinician):
     ClinicSettings.objects.create(cadence_first_month_sessions=3)
     make_eligible(patient, clinician)
-    assert selectors.due_for(patient).due_by == timezone.localdate() + dt.timedelta(days=9)
+    info = selectors.due_for(patient)
+    assert info is not None
+    assert info.due_by == timezone.localdate() + dt.timedelta(days=9)
 
 
 def test_the_patient_sees_the_due_by_nudge_with_a_book_button(client, patient, clinician):

@@ -38,7 +38,7 @@ def _ics(message) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(content)
 
 
-def _event(cal: icalendar.Calendar) -> icalendar.Event:
+def _event(cal: icalendar.Calendar) -> icalendar.Component:
     (event,) = cal.walk("VEVENT")
     return event
 
@@ -78,7 +78,7 @@ def test_moving_across_the_clock_change_sends_the_same_uid_with_a_higher_sequenc
         send_all()
     moved = _event(_ics(mail.outbox[-1]))
     assert str(moved["uid"]) == str(first["uid"])
-    assert int(moved["sequence"]) == int(first["sequence"]) + 1
+    assert moved.decoded("sequence") == first.decoded("sequence") + 1
     assert moved.decoded("dtstart") == AFTER.astimezone(dt.UTC)
     assert "moved" in mail.outbox[-1].subject
 
@@ -101,7 +101,7 @@ def test_a_cancellation_cancels_the_same_uid_for_the_patient_and_the_invitee(pat
         event = _event(cal)
         assert str(event["uid"]) == uid
         assert str(event["status"]) == "CANCELLED"
-        assert int(event["sequence"]) == 1
+        assert event.decoded("sequence") == 1
 
 
 def test_subjects_and_calendar_text_say_appointment_at_the_clinic_and_nothing_clinical(
