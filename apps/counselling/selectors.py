@@ -320,3 +320,31 @@ def offer_get_for(*, user: User, pk: int) -> WaitlistOffer:
     if offer is None:
         raise Http404
     return offer
+
+
+def counselling_export(*, patient: User) -> dict[str, object]:
+    """The patient's appointments and plan for their own download (UK GDPR right of access).
+    Session notes are left out: they are clinicians' working notes (a request for them goes to
+    the clinic, which applies the serious-harm test before disclosing)."""
+    plan = plan_for(patient)
+    return {
+        "appointments": [
+            {
+                "starts_at": b.starts_at,
+                "ends_at": b.ends_at,
+                "status": b.status,
+                "where": b.location,
+                "invited": [{"name": i.name, "email": i.email} for i in b.invitees.all()],
+            }
+            for b in bookings_of_patient(patient)
+        ],
+        "plan": {
+            "first_month_sessions": plan.first_month_sessions,
+            "interval_days": plan.interval_days,
+            "months": plan.months,
+            "outside_counsellor_name": plan.outside_counsellor_name,
+            "outside_counsellor_contact": plan.outside_counsellor_contact,
+        }
+        if plan
+        else None,
+    }

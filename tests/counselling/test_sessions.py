@@ -115,3 +115,19 @@ def test_staff_manage_any_clinicians_availability(client, staff, clinician):
     )
     assert b"Enter a video link starting with https://" in response.content
     assert not clinician.availability_rules.exists()
+
+
+def test_the_patients_download_holds_their_appointments_but_not_the_notes(
+    client, booking, patient, clinician
+):
+    import json
+
+    services.invitee_add(actor=patient, booking=booking, name="Sam", email="sam@x.example")
+    services.session_note_add(actor=clinician, booking=booking, text="Private working note.")
+    client.force_login(patient)
+    response = client.get(reverse("accounts:data-export"))
+    data = json.loads(response.content)
+    (appointment,) = data["counselling"]["appointments"]
+    assert appointment["status"] == "booked"
+    assert appointment["invited"] == [{"name": "Sam", "email": "sam@x.example"}]
+    assert "Private working note." not in response.content.decode()
