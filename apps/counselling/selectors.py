@@ -84,10 +84,10 @@ class DueInfo:
 def due_for_patients(patients: list[User], *, now: dt.datetime | None = None) -> dict[int, DueInfo]:
     """Patient id -> when their next session is due (four queries, however many patients)."""
     now = now or timezone.now()
-    clinic = clinic_settings_get()
     starts = cadence_starts_for(patients)
     if not starts:
         return {}
+    clinic = clinic_settings_get()
     plans = {p.pk: p for p in CounsellingPlan.objects.filter(patient_id__in=list(starts))}
     zones = {p.pk: zone_of(p.time_zone) for p in patients}
     sessions: dict[int, list[dt.date]] = defaultdict(list)

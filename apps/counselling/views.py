@@ -311,7 +311,8 @@ def _availability_page(
         "rules": list(AvailabilityRule.objects.filter(clinician=clinician)),
         "exceptions": exceptions,
         "rule_form": rule_form or forms.RuleForm(),
-        "exception_form": exception_form or forms.ExceptionForm(zone=zone),
+        # A prefix: both forms have place and length fields, and ids must be unique on the page.
+        "exception_form": exception_form or forms.ExceptionForm(prefix="exc", zone=zone),
         "layout": "layouts/clinician.html" if request.user.role == Role.CLINICIAN else "base.html",
     }
     return render(request, "counselling/availability.html", context)
@@ -352,7 +353,7 @@ def exception_add(request: AuthedRequest, clinician_id: int) -> HttpResponse:
     clinician = selectors.availability_clinician_get_for(
         user=request.user, clinician_id=clinician_id
     )
-    form = forms.ExceptionForm(request.POST, zone=zone_of(clinician.time_zone))
+    form = forms.ExceptionForm(request.POST, prefix="exc", zone=zone_of(clinician.time_zone))
     if form.is_valid():
         data = form.cleaned_data
         try:

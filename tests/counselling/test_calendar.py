@@ -138,3 +138,23 @@ def test_a_message_about_an_old_version_is_not_sent(patient, clinician):
     # The first confirmation is about a time that no longer holds: dropped, not sent.
     assert sorted(results) == ["cancelled", "sent"]
     assert Booking.objects.get().sequence == 1
+
+
+def test_over_real_smtp_the_calendar_file_arrives_beside_both_parts(patient, clinician, settings):
+    from tests.notifications.sinks import smtp_sink
+
+    with smtp_sink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        _book(patient, clinician, AFTER)
+    (message,) = sink.messages
+    assert message.get_body(("plain",)) is not None
+    assert message.get_body(("html",)) is not None
+    (part,) = list(message.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_filename() == "appointment.ics"
+    event = _event(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
+    assert event.decoded("dtstart") == AFTER.astimezone(dt.UTC)

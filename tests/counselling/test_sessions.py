@@ -131,3 +131,25 @@ def test_the_patients_download_holds_their_appointments_but_not_the_notes(
     assert appointment["status"] == "booked"
     assert appointment["invited"] == [{"name": "Sam", "email": "sam@x.example"}]
     assert "Private working note." not in response.content.decode()
+
+
+def test_leave_is_typed_in_the_clinicians_zone(client, staff, clinician):
+    from apps.accounts.models import User
+
+    User.objects.filter(pk=clinician.pk).update(time_zone="Europe/London")
+    client.force_login(staff)
+    response = client.post(
+        reverse("counselling:exception-add", args=[clinician.pk]),
+        {
+            "exc-kind": "leave",
+            "exc-starts": "2026-07-01 09:00",
+            "exc-ends": "2026-07-01 17:00",
+            "exc-session_minutes": "50",
+            "exc-buffer_minutes": "10",
+            "exc-location_kind": "room",
+            "exc-location": "",
+        },
+    )
+    assert response.status_code == 302
+    leave = clinician.availability_exceptions.get()
+    assert leave.starts_at == dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)  # 9:00am BST
