@@ -156,5 +156,7 @@ def test_over_real_smtp_the_calendar_file_arrives_beside_both_parts(patient, cli
     (part,) = list(message.iter_attachments())
     assert part.get_content_type() == "text/calendar"
     assert part.get_filename() == "appointment.ics"
-    event = _event(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    event = _event(icalendar.Calendar.from_ical(payload))
     assert event.decoded("dtstart") == AFTER.astimezone(dt.UTC)
