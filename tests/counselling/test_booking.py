@@ -195,3 +195,15 @@ def test_bad_slot_input_changes_nothing_and_says_so(client, patient, clinician):
     )
     assert b"Choose a time from the list." in response.content
     assert not Booking.objects.exists()
+
+
+def test_past_the_cut_off_the_cancel_page_says_to_call_with_the_number(client, patient, clinician):
+    booking = _book(patient, patient, clinician, now=NOW)
+    client.force_login(patient)
+    with time_machine.travel(NOW + dt.timedelta(hours=3), tick=False):
+        response = client.post(
+            reverse("counselling:booking-cancel", args=[booking.pk]), follow=True
+        )
+    assert b"Please call the clinic on 0300 000 0000" in response.content
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
