@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "apps.intake",
     "apps.worklist",
     "apps.notifications",
+    "apps.counselling",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,14 @@ CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-invitations": {
         "task": "apps.accounts.tasks.expire_invitations",
+        "schedule": timedelta(hours=1),
+    },
+    "queue-appointment-reminders": {
+        "task": "apps.counselling.tasks.queue_appointment_reminders",
+        "schedule": timedelta(minutes=5),
+    },
+    "raise-overdue-session-tasks": {
+        "task": "apps.counselling.tasks.raise_overdue_session_tasks",
         "schedule": timedelta(hours=1),
     },
     "sweep-notification-deliveries": {

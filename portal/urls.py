@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("apps.clinic.urls")),
     path("worklist/", include("apps.worklist.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.counselling.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

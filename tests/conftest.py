@@ -53,6 +53,7 @@ WORLD_BUILDERS: list[str] = [
     "tests.clinic.world",
     "tests.intake.world",
     "tests.notifications.world",
+    "tests.counselling.world",
 ]
 
 PASSWORD = "a-long-test-password-42"

@@ -46,6 +46,7 @@ ROW_MODULES = [
     "tests.accounts.access_rows",
     "tests.clinic.access_rows",
     "tests.content.access_rows",
+    "tests.counselling.access_rows",
     "tests.intake.access_rows",
     "tests.notifications.access_rows",
 ]

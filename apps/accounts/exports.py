@@ -55,5 +55,8 @@ def patient_export(*, patient: User) -> dict[str, Any]:
     from apps.intake.selectors import intake_export
 
     data["intake"] = intake_export(patient=patient)
+    from apps.counselling.selectors import counselling_export
+
+    data["counselling"] = counselling_export(patient=patient)
     audit_record(actor=patient, action="accounts.record_exported", target=patient)
     return data

@@ -45,6 +45,21 @@ class ClinicSettingsAdmin(admin.ModelAdmin[ClinicSettings]):
                 "fields": THRESHOLD_FIELDS,
             },
         ),
+        (
+            "Counselling appointments",
+            {
+                "description": "Booking rules, reminders and the counselling cadence (DOMAIN.md "
+                "section 5). Every change is audited.",
+                "fields": (
+                    "booking_cutoff_hours",
+                    "reminder_hours",
+                    "allow_booking_other_clinicians",
+                    "cadence_first_month_sessions",
+                    "cadence_interval_days",
+                    "cadence_months",
+                ),
+            },
+        ),
     )
     readonly_fields = THRESHOLD_FIELDS
 

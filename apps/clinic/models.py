@@ -136,6 +136,41 @@ class ClinicSettings(BaseModel):
         help_text=_("UK: 5 or more."),
     )
 
+    # --- Counselling appointments (DOMAIN.md section 5) -----------------------------------------
+    booking_cutoff_hours = models.PositiveSmallIntegerField(
+        _("patients may book, move or cancel up to this many hours before an appointment"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_(
+            "After that they are asked to call the clinic. Clinicians can still change it."
+        ),
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("send the appointment reminder this many hours before"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
+    )
+    allow_booking_other_clinicians = models.BooleanField(
+        _("patients may book with clinicians other than their own"), default=False
+    )
+    cadence_first_month_sessions = models.PositiveSmallIntegerField(
+        _("counselling sessions in the first month of treatment"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text=_("The leaflet asks for 2 to 3."),
+    )
+    cadence_interval_days = models.PositiveSmallIntegerField(
+        _("after the first month, at least one session every this many days"),
+        default=56,
+        validators=[MinValueValidator(7), MaxValueValidator(92)],
+        help_text=_("The leaflet asks for one every one to two months."),
+    )
+    cadence_months = models.PositiveSmallIntegerField(
+        _("track counselling sessions for this many months of treatment"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+
     class Meta:
         verbose_name = _("clinic settings")
         verbose_name_plural = _("clinic settings")

@@ -17,6 +17,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.PATIENT: [
         ("core:patient-dashboard", "Home"),
         ("intake:task-list", "Questionnaire"),
+        ("counselling:session-list", "Appointments"),
         ("accounts:consent-list", "Supervisors"),
         ("accounts:disclosure-list", "Who has seen my record"),
         ("content:alert-card-mine", "Alert card"),
@@ -33,12 +34,15 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("accounts:caseload", "Caseload"),
         ("intake:queue", "Intake queue"),
         ("worklist:task-list", "Worklist"),
+        ("counselling:clinician-sessions", "Appointments"),
+        ("counselling:availability-index", "Availability"),
         ("content:faq-portal", "Help and information"),
         ("accounts:profile", "Your details"),
     ],
     Role.STAFF: [
         ("admin:index", "Administration"),
         ("accounts:staff-invite", "Invite staff"),
+        ("counselling:availability-index", "Clinician availability"),
         ("content:faq-portal", "Help and information"),
         ("content:faq-review-list", "Help content to review"),
         ("accounts:profile", "Your details"),

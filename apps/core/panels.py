@@ -30,10 +30,15 @@ PROVIDERS: dict[str, list[str]] = {
     "patient": [
         "apps.content.panels.overdose_panel_for",
         "apps.intake.panels.patient_next_step",
+        "apps.counselling.panels.patient_next_session",
         "apps.content.panels.safety_messages_panel_for",
     ],
-    "supervisor": [],
-    "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],
+    "supervisor": ["apps.counselling.panels.supervisor_invited"],
+    "clinician": [
+        "apps.worklist.panels.urgent_tasks",
+        "apps.intake.panels.clinician_queue",
+        "apps.counselling.panels.clinician_today",
+    ],
 }
 
 

@@ -46,6 +46,8 @@ class Message:
     html: str
     sms: str
     link: str
+    # E-mail attachments: (file name, content, MIME type).
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
 class SmsBackend(Protocol):
@@ -88,4 +90,6 @@ def email_send(*, to: str, message: Message, delivery_id: int) -> None:
         headers={"X-Portal-Delivery": str(delivery_id), "Auto-Submitted": "auto-generated"},
     )
     email.attach_alternative(message.html, "text/html")
+    for filename, content, mimetype in message.attachments:
+        email.attach(filename, content, mimetype)
     email.send()

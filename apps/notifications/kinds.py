@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 # Extra context for a kind's templates, loaded at send time from the notification's ids.
 # Returning None means the message is no longer needed (for example an invitation withdrawn).
 ContextBuilder = Callable[["Notification"], dict[str, Any] | None]
+# Files for the e-mail, loaded at send time: (file name, content, MIME type) each.
+AttachmentBuilder = Callable[["Notification"], list[tuple[str, bytes, str]]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Kind:
     context: str = ""
     # Dotted path of a ContextBuilder: details shown in e-mail bodies to people who opted in.
     details: str = ""
+    # Dotted path of an AttachmentBuilder: files attached to the e-mail (calendar files).
+    attachments: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -72,6 +76,45 @@ KINDS: dict[str, Kind] = {
     ),
     # To a patient or supervisor: a dose is due soon (sent by the dosing part).
     "dose_reminder": Kind(label=_("Reminder")),
+    # Counselling appointments (apps/counselling). Subjects and calendar text say "Appointment at
+    # <clinic>" and nothing about what it is for. E-mails carry a calendar file (.ics).
+    "appointment_confirmed": Kind(
+        label=_("Appointment booked"),
+        url_name="counselling:session-list",
+        context="apps.counselling.messages.booking_context",
+        attachments="apps.counselling.messages.booking_attachments",
+    ),
+    "appointment_changed": Kind(
+        label=_("Appointment moved"),
+        url_name="counselling:session-list",
+        context="apps.counselling.messages.booking_context",
+        attachments="apps.counselling.messages.booking_attachments",
+    ),
+    "appointment_cancelled": Kind(
+        label=_("Appointment cancelled"),
+        url_name="counselling:session-list",
+        context="apps.counselling.messages.booking_context",
+        attachments="apps.counselling.messages.booking_attachments",
+    ),
+    "appointment_reminder": Kind(
+        label=_("Appointment reminder"),
+        url_name="counselling:session-list",
+        context="apps.counselling.messages.booking_context",
+    ),
+    # To a family member or supervisor the patient invited: time and place only, e-mail only.
+    "appointment_invitation": Kind(
+        label=_("Invitation to an appointment"),
+        url_name="core:home",
+        channels=(Channel.EMAIL,),
+        context="apps.counselling.messages.booking_context",
+        attachments="apps.counselling.messages.booking_attachments",
+    ),
+    # To a patient on the waiting list: an earlier appointment is free (first to accept wins).
+    "appointment_offer": Kind(
+        label=_("An earlier appointment is free"),
+        url_name="counselling:session-list",
+        context="apps.counselling.messages.offer_context",
+    ),
     # A plain "there is something new in the portal", for parts without their own kind yet.
     "portal_update": Kind(label=_("Something new in the portal")),
 }

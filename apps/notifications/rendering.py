@@ -74,4 +74,7 @@ def message_render(notification: Notification, *, include_details: bool) -> Mess
             html=render_to_string(f"emails/{notification.kind}_body.html", detailed),
             sms=f"{' '.join(inapp.split())} {context['link']}",
             link=context["link"],
+            attachments=(
+                tuple(import_string(kind.attachments)(notification)) if kind.attachments else ()
+            ),
         )

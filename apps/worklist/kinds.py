@@ -29,6 +29,10 @@ KINDS: dict[str, Kind] = {
         title="Questionnaire ready for review",
         action="Review the answers and record the tests.",
     ),
+    "counselling.overdue": Kind(
+        title="Counselling session overdue",
+        action="Contact the patient and offer an appointment.",
+    ),
 }
 
 # Outcome codes a clinician can close a task with.

@@ -27,6 +27,22 @@ CLINICAL_WORDS = (
 )
 
 
+# Kinds whose message needs its object to exist (an invitation, an appointment): the generic
+# tests below leave them out; each is tested with its object in its own app's tests
+# (tests/accounts, tests/counselling/test_calendar.py and test_reminders.py).
+OBJECT_KINDS = frozenset(
+    {
+        "invitation",
+        "appointment_confirmed",
+        "appointment_changed",
+        "appointment_cancelled",
+        "appointment_reminder",
+        "appointment_invitation",
+        "appointment_offer",
+    }
+)
+
+
 @pytest.fixture(autouse=True)
 def _sms_outbox(settings: Any) -> Any:
     settings.NOTIFICATIONS_SMS_BACKEND = "apps.notifications.channels.LocmemSmsBackend"

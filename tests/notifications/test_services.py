@@ -20,7 +20,7 @@ from apps.audit.models import AuditEvent
 from apps.core.exceptions import ServiceError
 from apps.notifications import kinds, services
 from apps.notifications.models import Channel, Delivery, Notification
-from tests.notifications.conftest import CLINICAL_WORDS, run_deliveries
+from tests.notifications.conftest import CLINICAL_WORDS, OBJECT_KINDS, run_deliveries
 
 
 def queue(recipient, *, kind="portal_update", key="event:1", **kwargs):
@@ -222,7 +222,7 @@ def test_turning_email_off_cancels_a_waiting_email(patient):
 # --- Privacy ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", sorted(set(kinds.KINDS) - {"invitation"}))
+@pytest.mark.parametrize("kind", sorted(set(kinds.KINDS) - OBJECT_KINDS))
 @pytest.mark.parametrize("opted_in", [False, True])
 def test_subjects_never_carry_clinical_words(clinician, monkeypatch, kind, opted_in):
     spec = kinds.KINDS[kind]

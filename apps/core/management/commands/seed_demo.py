@@ -24,6 +24,7 @@ DEMO_STEPS = [
     "apps.intake.demo",
     "apps.content.demo",
     "apps.notifications.demo",
+    "apps.counselling.demo",
 ]
 
 
