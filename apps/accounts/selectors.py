@@ -55,9 +55,7 @@ def consent_list_for_patient(*, user: User) -> QuerySet[SupervisorConsent]:
     """A patient's own supervisor consents, newest first."""
     access.ensure(user.role == Role.PATIENT)
     return (
-        SupervisorConsent.objects.filter(patient=user)
-        .select_related("supervisor")
-        .order_by("-created_at", "-pk")
+        access.consents_visible_to(user).select_related("supervisor").order_by("-created_at", "-pk")
     )
 
 
