@@ -47,6 +47,10 @@ ALLOWED_DETAIL_KEYS = frozenset(
         "reauthenticated",
         "cause",
         "status",  # help-entry review status (public content, not a patient's)
+        "on_behalf",  # counselling booking made by staff for the patient
+        "override",  # booking cut-off overridden
+        "late",  # cancelled after the cut-off
+        "kind",  # clinician's schedule exception: leave or extra hours
     }
 )
 

@@ -14,7 +14,8 @@ from apps.counselling import selectors
 from apps.counselling.models import Booking
 
 
-def test_demo_appointments(db):
+def test_demo_appointments(db, settings):
+    settings.DEBUG = True  # seed_demo refuses to run on a real site
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     clinician = User.objects.get(email="clinician@example.org")
