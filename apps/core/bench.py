@@ -48,6 +48,8 @@ PAGES: list[tuple[str, str, str, float]] = [
     ("caseload", "clinician@example.org", "/clinician/patients/", 0.33),
     ("worklist", "clinician@example.org", "/worklist/tasks/", 0.33),
     ("intake queue", "clinician@example.org", "/intake/queue/", 0.33),
+    ("booking: free slots", "patient@example.org", "/appointments/book/", 0.33),
+    ("clinician sessions", "clinician@example.org", "/counselling/sessions/", 0.33),
 ]
 
 WRK_LUA = """

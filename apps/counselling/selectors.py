@@ -186,7 +186,9 @@ def booking_window(*, now: dt.datetime, cutoff_hours: int) -> tuple[dt.datetime,
 
 
 def _visible_bookings(user: User) -> QuerySet[Booking]:
-    qs = Booking.objects.select_related("patient", "clinician")
+    # A deactivated patient's appointments are nobody's (access.py: a deactivated patient
+    # disappears everywhere).
+    qs = Booking.objects.select_related("patient", "clinician").filter(patient__is_active=True)
     if user.role == Role.PATIENT:
         return qs.filter(patient=user)
     if user.role == Role.CLINICIAN:
