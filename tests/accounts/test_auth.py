@@ -80,7 +80,10 @@ def test_password_reset_answers_the_same_for_known_and_unknown(client, patient, 
     # answers match. Both go through the outbox: nothing is sent inside the request.
     assert mailoutbox == []
     deliveries = Delivery.objects.order_by("pk")
-    assert [d.notification.kind for d in deliveries] == ["account_password_reset", "account_unknown"]
+    assert [d.notification.kind for d in deliveries] == [
+        "account_password_reset",
+        "account_unknown",
+    ]
     for delivery in deliveries:
         send_delivery(delivery.pk)
     assert len(mailoutbox) == 2
