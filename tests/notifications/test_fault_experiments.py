@@ -137,7 +137,7 @@ def test_worker_killed_mid_burst(transactional_db, sink, settings, record_proper
     _report("worker -9", figures, record_property)
     assert figures["lost"] == 0
     assert figures["unexpected"] == []
-    assert figures["repeated"] <= 1  # only the message in flight
+    assert figures["repeated"] in (0, 1)  # only the message in flight
     assert figures["repeats_with_same_message_id"] == figures["repeated"]
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
 

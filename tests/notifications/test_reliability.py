@@ -81,7 +81,8 @@ def test_a_page_that_queues_a_notification_answers_normally_with_the_broker_down
 
 def test_a_database_error_before_sending_is_retried_by_the_task(patient, monkeypatch):
     delivery = queue(patient).deliveries.get()
-    real = services.message_render
+    from apps.notifications.rendering import message_render as real
+
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -119,7 +120,7 @@ def test_recording_sent_is_retried_through_a_short_outage(patient, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "_finish", flaky)
-    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("apps.notifications.services.time.sleep", lambda seconds: None)
     assert run_deliveries(delivery) == ["sent"]
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
