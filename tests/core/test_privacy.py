@@ -53,3 +53,19 @@ def test_an_issuer_with_a_clinical_word_is_an_error_in_production(settings):
 def test_whole_words_only():
     assert clinical_words_in("Doseley Health Centre") == []
     assert clinical_words_in("The DOSE clinic") == ["dose"]
+
+
+def test_the_admin_shows_the_refusal_next_to_the_name_and_changes_nothing(client, staff):
+    from django.forms.models import model_to_dict
+    from django.urls import reverse
+
+    row = clinic_settings_update(actor=staff)  # the row with its defaults
+    client.force_login(staff)
+    url = reverse("admin:clinic_clinicsettings_change", args=[row.pk])
+    data = {k: v for k, v in model_to_dict(row).items() if v is not None and k != "id"}
+    data["name"] = "Riverside Recovery Clinic"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "recovery" in str(errors["name"])
+    assert ClinicSettings.objects.get().name == "Riverside Health Centre"
