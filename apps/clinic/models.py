@@ -10,20 +10,42 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BaseModel
+from apps.core.privacy import clinical_words_in
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d5c63."))
 
 
+def no_clinical_words(value: str) -> None:
+    """The clinic's names appear in e-mail subjects and on phone lock screens: they must not
+    say what the clinic treats (apps/core/privacy.py)."""
+    found = clinical_words_in(value)
+    if found:
+        raise ValidationError(
+            _(
+                "This name is shown on phone lock screens and in e-mail subjects. Leave out "
+                "words that say what the clinic treats, such as: %(words)s."
+            ),
+            params={"words": ", ".join(found)},
+            code="clinical_words",
+        )
+
+
 class ClinicSettings(BaseModel):
     singleton = models.BooleanField(default=True, editable=False, unique=True)
-    name = models.CharField(max_length=120, default="Riverside Recovery Clinic")
-    short_name = models.CharField(max_length=40, default="Riverside")
+    # Neutral by default: the names appear on lock screens (see no_clinical_words).
+    name = models.CharField(
+        max_length=120, default="Riverside Health Centre", validators=[no_clinical_words]
+    )
+    short_name = models.CharField(
+        max_length=40, default="Riverside", validators=[no_clinical_words]
+    )
     phone_24h = models.CharField(
         _("24-hour contact number"),
         max_length=40,
