@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "apps.intake",
     "apps.worklist",
     "apps.notifications",
+    "apps.dosing",
 ]
 
 MIDDLEWARE = [
