@@ -140,7 +140,9 @@ class PlanVersion(models.Model):
     treatment_start = models.DateField()
     planned_review = models.DateField()
     planned_end = models.DateField()
-    supervisors: models.ManyToManyField[Any, Any] = models.ManyToManyField(USER, blank=True, related_name="supervised_plan_versions")
+    supervisors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, blank=True, related_name="supervised_plan_versions"
+    )
     clinic_supervision = models.BooleanField(default=False)
     reason = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
