@@ -30,10 +30,15 @@ PROVIDERS: dict[str, list[str]] = {
     "patient": [
         "apps.content.panels.overdose_panel_for",
         "apps.intake.panels.patient_next_step",
+        "apps.dosing.panels.patient_today",
         "apps.content.panels.safety_messages_panel_for",
     ],
-    "supervisor": [],
-    "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],
+    "supervisor": ["apps.dosing.panels.supervisor_today"],
+    "clinician": [
+        "apps.worklist.panels.urgent_tasks",
+        "apps.intake.panels.clinician_queue",
+        "apps.dosing.panels.clinician_plans",
+    ],
 }
 
 

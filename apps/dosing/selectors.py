@@ -324,3 +324,8 @@ def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEnt
     patient = patient_get_for(user=user, patient_id=patient_id)
     entries = [entry for source in TIMELINE_SOURCES for entry in source(patient)]
     return patient, sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def patient_today_in(zone: str, now: dt.datetime) -> dt.date:
+    """Today's date in a time zone."""
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
