@@ -78,7 +78,7 @@ def test_patient_dashboard_and_dose_page_do_not_grow(
         local_date=models_shift("local_date"), due_at=models_shift("due_at")
     )
     client.force_login(patient)
-    counts = {"dashboard": [], "page": []}
+    counts: dict[str, list[int]] = {"dashboard": [], "page": []}
     for n in (2, 6):
         _record(patient, clinician, n)
         counts["dashboard"].append(_count(client, reverse("core:patient-dashboard")))
