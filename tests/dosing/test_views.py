@@ -151,3 +151,19 @@ def test_the_plan_page_stop_and_timeline(client, started, clinician):
     assert AuditEvent.objects.filter(
         action="audit.record_viewed", detail={"what": "treatment_timeline"}
     ).exists()
+
+
+def test_a_clinician_corrects_a_record_through_the_page(client, started, clinician):
+    client.force_login(clinician)
+    first = DoseOutcome.objects.get(dose__plan=started)
+    url = reverse("dosing:outcome-correct", args=[first.pk])
+    page = client.get(reverse("dosing:plan-detail", args=[started.pk])).content.decode()
+    assert url in page
+    refused = client.post(url, {"outcome": "missed", "reason": ""})
+    assert "Give a reason for this change." in refused.content.decode()
+    assert DoseOutcome.objects.filter(dose__plan=started).count() == 1
+    done = client.post(url, {"outcome": "refused", "reason": "Entered on the wrong day"})
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert not first.is_current
+    assert client.get(url).status_code == 404  # only the current record can be corrected
