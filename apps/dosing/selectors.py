@@ -329,8 +329,22 @@ def _outcome_entries(patient: User) -> list[TimelineEntry]:
     ]
 
 
+def _unrecorded_entries(patient: User) -> list[TimelineEntry]:
+    doses = ScheduledDose.objects.filter(
+        patient=patient, due_at__lt=timezone.now(), outcomes__isnull=True
+    )
+    return [
+        TimelineEntry(at=d.due_at, kind="dose_unrecorded", title=f"{d.mg} mg dose: not recorded")
+        for d in doses
+    ]
+
+
 # Other parts of the portal (alerts, concerns, results) add their functions here.
-TIMELINE_SOURCES: list[TimelineSource] = [_plan_version_entries, _outcome_entries]
+TIMELINE_SOURCES: list[TimelineSource] = [
+    _plan_version_entries,
+    _outcome_entries,
+    _unrecorded_entries,
+]
 
 
 def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEntry]]:

@@ -167,3 +167,11 @@ def test_a_clinician_corrects_a_record_through_the_page(client, started, clinici
     first.refresh_from_db()
     assert not first.is_current
     assert client.get(url).status_code == 404  # only the current record can be corrected
+
+
+def test_the_timeline_lists_doses_nobody_recorded(client, started, clinician, clock):
+    clock.move_to(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC))
+    client.force_login(clinician)
+    body = client.get(reverse("dosing:timeline", args=[started.patient_id])).content.decode()
+    assert body.count("50 mg dose: not recorded") == 2  # 2 and 3 June
+    assert "Plan version 1: Plan started" in body
