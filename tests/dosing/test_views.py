@@ -67,7 +67,9 @@ def test_the_patient_page_shows_protection_calendar_and_kit(client, started, pat
     clock.move_to(dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC))
     client.force_login(patient)
     body = client.get(reverse("dosing:my-doses") + "?month=nonsense").content.decode()
-    assert "blocks the effect of opioids until about <strong>Tuesday 2 June, 9:05am</strong>" in body
+    assert (
+        "blocks the effect of opioids until about <strong>Tuesday 2 June, 9:05am</strong>" in body
+    )
     assert "<caption>Your doses in June 2026, day by day</caption>" in body
     assert "25 mg: Taken, witnessed" in body  # words, not colour alone
     assert "Sue Supervisor" in body
