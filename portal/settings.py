@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "apps.worklist",
     "apps.notifications",
     "apps.counselling",
+    "apps.dosing",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "raise-overdue-session-tasks": {
         "task": "apps.counselling.tasks.raise_overdue_session_tasks",
+        "schedule": timedelta(hours=1),
+    },
+    "fill-scheduled-doses": {
+        "task": "apps.dosing.tasks.fill_scheduled_doses",
         "schedule": timedelta(hours=1),
     },
     "sweep-notification-deliveries": {

@@ -40,8 +40,9 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         made = n
         # session, user, two-factor check, consents to confirm, patient count, urgent tasks
         # panel, intake queue panel, clinic settings, session save (savepoint, update, release), unread notifications (header),
-        # appointments panel: today's sessions, caseload, intake decisions (none eligible here)
-        with django_assert_num_queries(15):
+        # appointments panel: today's sessions, caseload, intake decisions (none eligible here);
+        # treatment plans panel (patients ready to start, patients on treatment: apps/dosing)
+        with django_assert_num_queries(17):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
@@ -58,7 +59,8 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     # session, user, consents, pathway state, answers, current safety version (safety panel),
     # clinic settings (panel), clinic settings (layout), session save (savepoint, update, release), unread notifications (header),
     # appointments panel: next booking, intake decision (none yet: no cadence)
-    with django_assert_num_queries(14):
+    # the newest treatment plan (overdose panel, apps/dosing), the open plan (dose panel)
+    with django_assert_num_queries(16):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
