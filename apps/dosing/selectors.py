@@ -57,6 +57,19 @@ def plan_open_for(*, patient_id: int) -> TreatmentPlan | None:
     )
 
 
+def treatment_starts_for(*, patient_ids: list[int]) -> dict[int, dt.date]:
+    """Patient id -> first day of their newest treatment plan, for many patients in one query."""
+    rows = (
+        PlanVersion.objects.filter(plan__patient_id__in=patient_ids, number=1)
+        .order_by("plan__patient_id", "-plan__created_at", "-plan_id")
+        .values_list("plan__patient_id", "treatment_start")
+    )
+    starts: dict[int, dt.date] = {}
+    for patient_id, start in rows:
+        starts.setdefault(patient_id, start)
+    return starts
+
+
 def plan_latest_for(*, patient_id: int) -> TreatmentPlan | None:
     """The patient's newest plan, open or closed."""
     return TreatmentPlan.objects.filter(patient_id=patient_id).first()

@@ -52,7 +52,7 @@ def test_supervisor_dashboard_queries_do_not_grow(client, clinician, supervisor)
         counts.append(_count(client, reverse("core:supervisor-dashboard")))
     # session, user, panels: clinic settings, supervised people, their doses around today with
     # current outcomes (2); the dashboard's own lists; layout and header queries
-    assert counts == [13, 13]
+    assert counts == [14, 14]
     assert counts[0] == counts[1], counts
 
 
@@ -64,8 +64,9 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, supervisor):
         _people(clinician, supervisor, made, n - made)
         made = n
         counts.append(_count(client, reverse("core:clinician-dashboard")))
-    # ...plus the treatment plans panel: patients ready to start, plans with their patients
-    assert counts == [14, 14]
+    # ...plus the treatment plans panel: patients ready to start, plans with their patients;
+    # the appointments panel (today, caseload, cadence starts: plans and intake decisions)
+    assert counts == [21, 21]
     assert counts[0] == counts[1], counts
 
 
@@ -86,7 +87,7 @@ def test_patient_dashboard_and_dose_page_do_not_grow(
     # dashboard: ... plan, today's dose + current outcomes (2), last taken dose, last witnessed
     # page: ... plan, version + supervisors (2), kit, doses + outcomes (2), last taken/witnessed
     assert counts["dashboard"][0] == counts["dashboard"][1], counts
-    assert counts == {"dashboard": [20, 20], "page": [15, 15]}
+    assert counts == {"dashboard": [26, 26], "page": [15, 15]}
     assert counts["page"][0] == counts["page"][1], counts
 
 

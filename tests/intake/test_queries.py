@@ -42,7 +42,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         # panel, intake queue panel, clinic settings, session save (savepoint, update, release), unread notifications (header),
         # appointments panel: today's sessions, caseload, intake decisions (none eligible here);
         # treatment plans panel (patients ready to start, patients on treatment: apps/dosing)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(18):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
@@ -60,7 +60,7 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     # clinic settings (panel), clinic settings (layout), session save (savepoint, update, release), unread notifications (header),
     # appointments panel: next booking, intake decision (none yet: no cadence)
     # the newest treatment plan (overdose panel, apps/dosing), the open plan (dose panel)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
