@@ -76,7 +76,7 @@ if not TESTING and (BASE_DIR / ".env").exists():
 
 DEBUG = env_bool("DEBUG", default=False)
 
-_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"
+_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"  # nosec B105 - DEBUG/tests only
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
@@ -129,15 +129,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "apps.accounts.middleware.SessionLimitsMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",
     "apps.accounts.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "apps.accounts.middleware.RequireMfaMiddleware",
-    "apps.content.safety_gate.SafetyAcknowledgementMiddleware",
+    # Session limits, two-factor sign-in and the safety-message gate, for cookies and app tokens
+    # alike (accounts/session_rules.py; the API's token authentication asks the same function).
+    "apps.accounts.middleware.SessionRulesMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -307,9 +307,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
-    "reset_password": "20/m/ip,5/5m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/5m/key",  # nosec B105 - a rate, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105 - a rate, not a password
+    "change_password": "5/m/user",  # nosec B105 - a rate, not a password
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
@@ -330,7 +330,12 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "apps.accounts.axes_support.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Trusted reverse proxies in front of the portal: the client address is that many hops from the
+# right of X-Forwarded-For. allauth's rate limits, axes and the audit log all read it, so behind the
+# documented TLS proxy ten bad sign-ins from one place do not block everyone else.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 # Lockouts are shown to staff by the portal's own admin page (accounts/admin.py), which audits
 # unlocking; axes' own admin pages stay off.
 AXES_ENABLE_ADMIN = False
@@ -347,6 +352,15 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
+# The portal's own rate limits (apps/core/ratelimit.py): scope -> (uses, per seconds).
+PORTAL_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    # Opening or answering an invitation link, per client address (guessing tokens).
+    "invitation_open": (30, 10 * 60),
+    # Invitations sent by one clinician or staff member.
+    "invitation_send": (40, 60 * 60),
+    # Supervisor requests (consents with an invitation) by one patient.
+    "consent_request": (10, 24 * 60 * 60),
+}
 
 # --- Security -----------------------------------------------------------------------------------
 
@@ -481,9 +495,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Invitation tokens travel in link addresses: no log line keeps them (portal/redaction.py).
+    "filters": {"redact_tokens": {"()": "portal.redaction.RedactInvitationTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (console in DEBUG, runserver's request lines, mail to admins)
+        # would bypass the filter: everything goes through the filtered console instead.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # axes logs every sign-in at INFO; failures and lockouts stay visible at WARNING.
         "axes": {"level": "WARNING"},

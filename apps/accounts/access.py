@@ -14,8 +14,9 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from rest_framework.permissions import BasePermission
 
 from apps.accounts.models import PatientProfile, SupervisorConsent, User, active_consent_q
@@ -29,7 +30,11 @@ __all__ = [
     "can_manage_patient",
     "can_supervise",
     "can_view_patient",
+    "consent_has_ended_for",
+    "consents_visible_to",
     "ensure",
+    "is_staff_member",
+    "patients_managed_by",
     "patients_visible_to",
     "public",
     "role_required",
@@ -95,19 +100,41 @@ def _active_consents() -> QuerySet[SupervisorConsent]:
     return SupervisorConsent.objects.filter(active_consent_q())
 
 
+def _pending_consent_q() -> Q:
+    """Requests still on their way (waiting for the supervisor or the clinician), not expired."""
+    now = timezone.now()
+    return Q(status__in=(SupervisorConsent.Status.INVITED, SupervisorConsent.Status.ACCEPTED)) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def is_staff_member(user: Any) -> bool:
+    """An active account with the staff role (the admin's and staff pages' question)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "role", None) == Role.STAFF
+    )
+
+
 def can_supervise(user: User, patient_id: int) -> bool:
-    """A supervisor with a consent in force for this patient."""
+    """A supervisor with a consent in force for this (active) patient."""
     if user.role != Role.SUPERVISOR:
         return False
-    return _active_consents().filter(supervisor_id=user.pk, patient_id=patient_id).exists()
+    return (
+        _active_consents()
+        .filter(supervisor_id=user.pk, patient_id=patient_id, patient__is_active=True)
+        .exists()
+    )
 
 
 def can_manage_patient(user: User, patient_id: int) -> bool:
-    """The patient's responsible clinician."""
+    """The (active) patient's responsible clinician."""
     if user.role != Role.CLINICIAN:
         return False
     return PatientProfile.objects.filter(
-        user_id=patient_id, responsible_clinician_id=user.pk
+        user_id=patient_id, user__is_active=True, responsible_clinician_id=user.pk
     ).exists()
 
 
@@ -115,6 +142,42 @@ def can_change_thresholds(user: User) -> bool:
     """The clinic's clinical thresholds are changed by clinicians with the clinical-lead flag,
     never by staff (who keep the clinic's name, contact numbers and colours)."""
     return user.role == Role.CLINICIAN and user.is_clinical_lead and user.is_active
+
+
+def patients_managed_by(user: User) -> QuerySet[User]:
+    """The active patients for whom this user is the responsible clinician (empty otherwise)."""
+    if user.role != Role.CLINICIAN:
+        return User.objects.none()
+    return patients_visible_to(user)
+
+
+def consents_visible_to(user: User) -> QuerySet[SupervisorConsent]:
+    """Consents this user may open: a patient's own; a responsible clinician's patients'; and for
+    a supervisor only those in force or still on their way to them, never an ended one (the
+    record, with the patient's full name, is no longer theirs to see). A deactivated patient's
+    consents are nobody's."""
+    consents = SupervisorConsent.objects.filter(patient__is_active=True)
+    if user.role == Role.PATIENT:
+        return consents.filter(patient_id=user.pk)
+    if user.role == Role.CLINICIAN:
+        return consents.filter(patient__in=patients_managed_by(user))
+    if user.role == Role.SUPERVISOR:
+        return consents.filter(supervisor_id=user.pk).filter(
+            active_consent_q() | _pending_consent_q()
+        )
+    return consents.none()
+
+
+def consent_has_ended_for(user: User, consent_id: int) -> bool:
+    """A supervisor's own consent that is no longer in force (ended, declined or expired): they
+    may be told that it has ended, and nothing more."""
+    if user.role != Role.SUPERVISOR:
+        return False
+    return (
+        SupervisorConsent.objects.filter(pk=consent_id, supervisor_id=user.pk)
+        .exclude(pk__in=consents_visible_to(user).values("pk"))
+        .exists()
+    )
 
 
 def can_view_patient(user: User, patient_id: int) -> bool:

@@ -12,15 +12,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.accounts import services
+from apps.accounts import access, services
 from apps.accounts.models import Invitation, PatientProfile, SupervisorConsent, User
 from apps.audit.admin_mixins import AuditedReadsAdmin
 from apps.core.exceptions import ServiceError
 
 
 def _is_staff_role(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and getattr(user, "role", "") == "staff")
+    # The role question is access.py's; is_staff is Django's own gate to the admin site.
+    return bool(access.is_staff_member(request.user) and request.user.is_staff)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        # Registers the API sign-in scheme with the OpenAPI generator.
-        from apps.accounts import schema  # noqa: F401
+        # schema registers the API sign-in scheme with the OpenAPI generator; session_rules
+        # starts the session clocks at every sign-in, cookie or app (a signal receiver).
+        from apps.accounts import schema, session_rules  # noqa: F401

@@ -1,13 +1,12 @@
-"""Per-request rules for signed-in people: session limits, their time zone, and two-factor
-sign-in for roles that see many patients' records."""
+"""Per-request rules for signed-in people (session_rules.py: session limits, two-factor sign-in,
+gates) and their time zone."""
 
 from __future__ import annotations
 
-import time
 import zoneinfo
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,58 +14,74 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
-from apps.accounts.roles import PRIVILEGED_ROLES
-
-SESSION_STARTED = "portal_started_at"
-SESSION_LAST_SEEN = "portal_last_seen_at"
+from apps.accounts.session_rules import Refusal, Verdict, check_session
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-
-def idle_limit_seconds(role: str) -> int:
-    if role in PRIVILEGED_ROLES:
-        return int(settings.SESSION_IDLE_SECONDS_STAFF)
-    return int(settings.SESSION_IDLE_SECONDS_PATIENT)
+APP_AUTH_PREFIX = "/_allauth/app/"
 
 
-class SessionLimitsMiddleware:
-    """Sign people out after a quiet spell (30 minutes; 15 for clinicians and staff) and after 12
-    hours in all. The session is flushed on the server, not just forgotten by the browser."""
+def refusal_response(request: HttpRequest, verdict: Verdict, *, api: bool) -> HttpResponse:
+    """The answer to a refused request: JSON for apps and the API, a redirect for browsers."""
+    if api:
+        status = 401 if verdict.refusal is Refusal.ENDED else 403
+        return JsonResponse({"detail": verdict.message, "code": verdict.code}, status=status)
+    if verdict.refusal is Refusal.ENDED:
+        messages.info(
+            request, "You were signed out to keep your information safe. Please sign in again."
+        )
+        return redirect_to_login(request.get_full_path())
+    if verdict.refusal is Refusal.MFA_SETUP:
+        messages.info(
+            request,
+            "Before you can see patient records, set up two-factor sign-in with an "
+            "authenticator app.",
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))
+    return HttpResponseRedirect(verdict.redirect_to)
+
+
+class SessionRulesMiddleware:
+    """Session limits, two-factor sign-in and the registered gates (session_rules.py) for the
+    browser's cookie session, and for app tokens sent to allauth's app endpoints. Tokens sent to
+    the API are checked by the same function in the API's authentication class."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith(("/api/", "/_allauth/"))
         user = request.user
         if user.is_authenticated and hasattr(request, "session"):
-            now = time.time()
-            started = request.session.get(SESSION_STARTED)
-            last_seen = request.session.get(SESSION_LAST_SEEN)
-            if started is None or last_seen is None:
-                request.session[SESSION_STARTED] = now
-            else:
-                idle = now - float(last_seen)
-                total = now - float(started)
-                if (
-                    idle > idle_limit_seconds(user.role)
-                    or total > settings.SESSION_ABSOLUTE_SECONDS
-                ):
-                    logout(request)
-                    if request.path.startswith(("/api/", "/_allauth/")):
-                        return JsonResponse({"detail": "Your session has ended."}, status=401)
-                    messages.info(
-                        request,
-                        "You were signed out to keep your information safe. Please sign in again.",
-                    )
-                    return redirect_to_login(request.get_full_path())
-            request.session[SESSION_LAST_SEEN] = now
+            verdict = check_session(
+                user=user, session=request.session, path=request.path, method=request.method or ""
+            )
+            if verdict.refusal is Refusal.ENDED:
+                logout(request)
+            if verdict.refusal is not None:
+                return refusal_response(request, verdict, api=api)
+        token = request.headers.get("X-Session-Token")
+        if token and request.path.startswith(APP_AUTH_PREFIX):
+            found = authenticate_by_x_session_token(token)
+            if found is not None:
+                token_user, token_session = found
+                verdict = check_session(
+                    user=token_user,
+                    session=token_session,
+                    path=request.path,
+                    method=request.method or "",
+                )
+                if verdict.refusal is Refusal.ENDED:
+                    token_session.flush()
+                    return refusal_response(request, verdict, api=True)
+                token_session.save()
         response = self.get_response(request)
-        # A sign-in during this request starts the clocks (login() gave the session a new key).
-        if request.user.is_authenticated and SESSION_STARTED not in request.session:
-            now = time.time()
-            request.session[SESSION_STARTED] = now
-            request.session[SESSION_LAST_SEEN] = now
+        # Pages for signed-in people (and every API answer) can hold patient data: no browser,
+        # proxy or shared computer may keep a copy.
+        if request.user.is_authenticated or api:
+            add_never_cache_headers(response)
         return response
 
 
@@ -87,41 +102,3 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
-
-
-# Paths a clinician or staff member may use before setting up two-factor sign-in.
-MFA_SETUP_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/_allauth/")
-
-
-def has_totp(user_id: int) -> bool:
-    return bool(
-        Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
-    )
-
-
-class RequireMfaMiddleware:
-    """Clinicians and staff must set up an authenticator app before any patient data is shown."""
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and user.role in PRIVILEGED_ROLES
-            and not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES)
-            and request.path != "/"
-            and not has_totp(user.pk)
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": "Set up two-factor sign-in in the portal first."}, status=403
-                )
-            messages.info(
-                request,
-                "Before you can see patient records, set up two-factor sign-in with an "
-                "authenticator app.",
-            )
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)

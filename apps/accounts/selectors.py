@@ -10,12 +10,6 @@ from apps.accounts import access
 from apps.accounts.models import Invitation, SupervisorConsent, User, active_consent_q
 from apps.accounts.roles import Role
 
-LIVE = (
-    SupervisorConsent.Status.INVITED,
-    SupervisorConsent.Status.ACCEPTED,
-    SupervisorConsent.Status.ACTIVE,
-)
-
 
 def caseload_list_for(*, user: User) -> QuerySet[User]:
     """A clinician's patients, with the number of supervisors in force and waiting to be confirmed."""
@@ -61,9 +55,7 @@ def consent_list_for_patient(*, user: User) -> QuerySet[SupervisorConsent]:
     """A patient's own supervisor consents, newest first."""
     access.ensure(user.role == Role.PATIENT)
     return (
-        SupervisorConsent.objects.filter(patient=user)
-        .select_related("supervisor")
-        .order_by("-created_at", "-pk")
+        access.consents_visible_to(user).select_related("supervisor").order_by("-created_at", "-pk")
     )
 
 
@@ -71,47 +63,40 @@ def consent_list_for_patient_of(*, user: User, patient: User) -> QuerySet[Superv
     """The consents of a patient on this clinician's caseload."""
     access.ensure(access.can_manage_patient(user, patient.pk))
     return (
-        SupervisorConsent.objects.filter(patient=patient)
+        access.consents_visible_to(user)
+        .filter(patient=patient)
         .select_related("supervisor")
         .order_by("-created_at", "-pk")
     )
 
 
 def consent_get_for(*, user: User, pk: int) -> SupervisorConsent:
-    """A consent seen by its patient, its supervisor, or the patient's responsible clinician."""
-    qs = SupervisorConsent.objects.select_related("patient", "supervisor", "confirmed_by")
-    if user.role == Role.PATIENT:
-        qs = qs.filter(patient=user)
-    elif user.role == Role.SUPERVISOR:
-        qs = qs.filter(supervisor=user)
-    elif user.role == Role.CLINICIAN:
-        qs = qs.filter(patient__patient_profile__responsible_clinician=user)
-    else:
-        qs = qs.none()
-    consent = qs.filter(pk=pk).first()
+    """A consent seen by its patient, its supervisor while it is in force or on its way, or the
+    patient's responsible clinician (access.consents_visible_to); 404 otherwise."""
+    consent = (
+        access.consents_visible_to(user)
+        .select_related("patient", "supervisor", "confirmed_by")
+        .filter(pk=pk)
+        .first()
+    )
     if consent is None:
         raise Http404
     return consent
 
 
 def consent_requests_for_supervisor(*, user: User) -> QuerySet[SupervisorConsent]:
-    """Requests this supervisor has accepted that wait for the clinician, and those in force."""
+    """Requests waiting for this supervisor or the clinician, and consents in force (an ended or
+    expired one is not listed)."""
     access.ensure(user.role == Role.SUPERVISOR)
-    return (
-        SupervisorConsent.objects.filter(supervisor=user, status__in=LIVE)
-        .select_related("patient")
-        .order_by("-created_at")
-    )
+    return access.consents_visible_to(user).select_related("patient").order_by("-created_at")
 
 
 def consents_to_confirm_for(*, user: User) -> QuerySet[SupervisorConsent]:
     """Supervisors who have accepted and wait for this clinician's confirmation."""
     access.ensure(user.role == Role.CLINICIAN)
     return (
-        SupervisorConsent.objects.filter(
-            status=SupervisorConsent.Status.ACCEPTED,
-            patient__patient_profile__responsible_clinician=user,
-        )
+        access.consents_visible_to(user)
+        .filter(status=SupervisorConsent.Status.ACCEPTED)
         .select_related("patient", "supervisor")
         .order_by("supervisor_accepted_at")
     )
@@ -146,10 +131,11 @@ def patient_with_consents(*, user: User, pk: int) -> User:
     )
 
 
-def patient_for_staff(*, pk: int) -> User:
+def patient_for_staff(*, user: User, pk: int) -> User:
     """Staff manage care teams: any active patient, with their current clinician."""
+    access.ensure(access.is_staff_member(user))
     patient = (
-        User.objects.filter(role=Role.PATIENT, pk=pk)
+        User.objects.filter(role=Role.PATIENT, is_active=True, pk=pk)
         .select_related("patient_profile__responsible_clinician")
         .first()
     )

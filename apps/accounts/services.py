@@ -29,16 +29,19 @@ from apps.accounts.models import (
 )
 from apps.accounts.roles import Role
 from apps.audit.services import audit_record
+from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 
 CONSENT_TEXT_VERSION = "2026-11"
-_TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105 - an HMAC salt, not a secret
+_TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105  # nosec B105 - an HMAC salt, not a secret
 
 # Who may invite whom. Patients invite supervisors through `consent_grant`.
 _MAY_INVITE: dict[str, set[str]] = {
     Role.CLINICIAN: {Role.PATIENT},
     Role.STAFF: {Role.CLINICIAN, Role.STAFF},
 }
+
+RATE_LIMITED = "You have sent several invitations in a short time. Please try again later."
 
 
 # --- Invitations --------------------------------------------------------------------------------
@@ -115,6 +118,8 @@ def _new_invitation(
 def invitation_create(*, actor: User, email: str, full_name: str, role: Role) -> Invitation:
     """Clinicians invite patients (who join their caseload); staff invite clinicians and staff."""
     access.ensure(role in _MAY_INVITE.get(actor.role, set()))
+    if not ratelimit.allow(scope="invitation_send", key=str(actor.pk)):
+        raise ServiceError(RATE_LIMITED, field="email")
     links: dict[str, object] = {"clinician": actor} if role == Role.PATIENT else {}
     return _new_invitation(actor=actor, email=email, full_name=full_name, role=role, **links)
 
@@ -252,12 +257,9 @@ def consent_grant(
     email = supervisor_email.strip().lower()
     if email == actor.email.lower():
         raise ServiceError("You cannot be your own supervisor.", field="supervisor_email")
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and existing.role != Role.SUPERVISOR:
-        raise ServiceError(
-            "We cannot invite this address as a supervisor. Ask them for another e-mail address.",
-            field="supervisor_email",
-        )
+    # An address that already has another kind of account gets the same answer as any other
+    # (no account enumeration): the invitation goes out, and its holder learns of the clash when
+    # they open it (views.invitation_accept), out of the patient's sight.
     live = SupervisorConsent.objects.filter(
         patient=actor,
         supervisor_email__iexact=email,
@@ -271,6 +273,8 @@ def consent_grant(
         raise ServiceError(
             "You have already asked this person to be your supervisor.", field="supervisor_email"
         )
+    if not ratelimit.allow(scope="consent_request", key=str(actor.pk)):
+        raise ServiceError(RATE_LIMITED, field="supervisor_email")
     consent = SupervisorConsent.objects.create(
         patient=actor,
         supervisor_name=supervisor_name.strip(),
@@ -428,7 +432,7 @@ def patient_reassign_clinician(*, actor: User, patient: User, clinician: User) -
         action="accounts.clinician_reassigned",
         target=profile,
         patient=patient,
-        detail={"from": previous, "to": clinician.pk},
+        detail={"from_clinician": previous, "to_clinician": clinician.pk},
     )
     return profile
 

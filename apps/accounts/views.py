@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import selectors, services
+from apps.accounts import access, selectors, services
 from apps.accounts.access import Role, public, role_required
 from apps.accounts.forms import (
     ConsentGrantForm,
@@ -26,9 +26,11 @@ from apps.accounts.forms import (
     ProfileForm,
     ReassignForm,
 )
-from apps.accounts.models import Invitation, User
+from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
-from apps.audit.services import audit_read
+from apps.audit.services import audit_read, audit_read_list
+from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
@@ -42,6 +44,9 @@ ALL_ROLES = (Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN, Role.STAFF)
 @public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    # Tokens are long and random; this stops anyone trying many of them from one address.
+    if not ratelimit.allow(scope="invitation_open", key=client_ip(request) or "unknown"):
+        return render(request, "accounts/invitation_slow_down.html", status=429)
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
@@ -72,6 +77,10 @@ def _invitation_for_existing_account(request: HttpRequest, invitation: Invitatio
     user = request.user
     if not user.is_authenticated or user.email.lower() != invitation.email.lower():
         return render(request, "accounts/invitation_sign_in.html", {"invitation": invitation})
+    if user.role != Role.SUPERVISOR:
+        # The patient who asked was answered as for any address; the clash is explained here,
+        # to the address's owner only.
+        return render(request, "accounts/invitation_clash.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             services.invitation_accept_existing(actor=user, invitation=invitation)
@@ -121,9 +130,14 @@ def staff_invite(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET"])
 def caseload(request: AuthedRequest) -> HttpResponse:
-    patients = selectors.caseload_list_for(user=request.user)
-    to_confirm = selectors.consents_to_confirm_for(user=request.user)
+    patients = list(selectors.caseload_list_for(user=request.user))
+    to_confirm = list(selectors.consents_to_confirm_for(user=request.user))
     invitations = selectors.invitations_sent_by(user=request.user)
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[p.pk for p in patients] + [c.patient_id for c in to_confirm],
+        what="caseload",
+    )
     return render(
         request,
         "accounts/caseload_list.html",
@@ -208,10 +222,23 @@ def consent_grant(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _consent_or_ended(request: AuthedRequest, consent_id: int) -> SupervisorConsent | HttpResponse:
+    """The consent, or for a supervisor whose consent has ended a plain page that says so (410),
+    without the record; 404 for anyone else's."""
+    try:
+        return selectors.consent_get_for(user=request.user, pk=consent_id)
+    except Http404:
+        if access.consent_has_ended_for(request.user, consent_id):
+            return render(request, "accounts/consent_ended.html", status=410)
+        raise
+
+
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
 @require_http_methods(["GET"])
 def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent")
     return render(request, "accounts/consent_detail.html", {"consent": consent})
@@ -220,7 +247,9 @@ def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
 @require_http_methods(["GET"])
 def consent_download(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_text")
     response = HttpResponse(consent.consent_text + "\n", content_type="text/plain; charset=utf-8")
@@ -272,7 +301,9 @@ def data_export(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(user=request.user, pk=consent_id)
+    consent = _consent_or_ended(request, consent_id)
+    if isinstance(consent, HttpResponse):
+        return consent
     if request.method == "POST":
         if request.POST.get("answer") != "decline":
             raise PermissionDenied  # accepting happens through the invitation link
@@ -283,6 +314,7 @@ def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
         else:
             messages.success(request, "You have said no. The person who asked will see this.")
         return HttpResponseRedirect(reverse("core:dashboard"))
+    audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_request")
     return render(request, "accounts/consent_respond.html", {"consent": consent})
 
 
@@ -336,7 +368,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def patient_reassign(request: AuthedRequest, patient_id: int) -> HttpResponse:
-    patient = selectors.patient_for_staff(pk=patient_id)
+    patient = selectors.patient_for_staff(user=request.user, pk=patient_id)
     if request.method == "GET":
         audit_read(actor=request.user, patient_id=patient.pk, what="care_team")
     form = ReassignForm(request.POST or None, clinicians=selectors.clinician_choices())

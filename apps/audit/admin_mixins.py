@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from apps.audit.services import audit_read, audit_record
+from apps.audit.services import audit_read, audit_read_list, audit_record
 
 
 def patient_id_of(obj: models.Model) -> int | None:
@@ -63,4 +63,35 @@ class AuditedReadsAdmin:
                 action="audit.admin_list_viewed",
                 detail={"model": self.model._meta.label_lower},  # type: ignore[attr-defined]
             )
+            audit_read_list(
+                actor=request.user,  # type: ignore[arg-type]
+                patient_ids=shown_patient_ids(response),
+                what=f"admin:{self.model._meta.model_name}",  # type: ignore[attr-defined]
+            )
         return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response: HttpResponse = super().history_view(  # type: ignore[misc]
+            request, object_id, extra_context
+        )
+        data = getattr(response, "context_data", None) or {}
+        obj = data.get("object") if isinstance(data, dict) else None
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            patient_id = patient_id_of(obj)
+            if patient_id is not None:
+                audit_read(
+                    actor=request.user,  # type: ignore[arg-type]
+                    patient_id=patient_id,
+                    what=f"admin_history:{obj._meta.model_name}",
+                )
+        return response
+
+
+def shown_patient_ids(response: HttpResponse) -> list[int]:
+    """The patients whose rows an admin list page shows (its change list's current page)."""
+    data = getattr(response, "context_data", None) or {}
+    change_list = data.get("cl") if isinstance(data, dict) else None
+    rows = getattr(change_list, "result_list", None) or []
+    return [pid for pid in (patient_id_of(row) for row in rows) if pid is not None]

@@ -3,6 +3,7 @@ patient's record by someone other than the patient calls `audit_read`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -17,6 +18,36 @@ DetailValue = str | int | bool | None
 
 # Detail values are codes and ids, never free text: a short limit keeps notes out by construction.
 MAX_DETAIL_TEXT = 64
+
+# The log says who, what kind of action (the action code), which record (target and patient),
+# when and from where. Detail may add only these facts about the action itself, never a clinical
+# fact (a result, a score, an eligibility outcome, a risk rule, a plan): those live in the record
+# the target points at, behind the record's own access rules.
+ALLOWED_DETAIL_KEYS = frozenset(
+    {
+        "what",  # which page or part of the record was read
+        "model",  # which admin list was opened
+        "event",  # which audit row was opened
+        "version",  # safety-message version (public text)
+        "format",  # alert card format
+        "channels",  # notification channels
+        "channel",
+        "held",  # held by quiet hours
+        "attempts",
+        "count",
+        "fields",  # names of changed settings or profile fields, never their values
+        "role",  # role of an invited account
+        "from_clinician",  # care-team change: account ids
+        "to_clinician",
+        "failures",  # sign-in failures before an unlock
+        "step",  # questionnaire step saved (not its answers)
+        "purpose",  # why an eligibility check ran (review, decision, override)
+        "assessment",  # id of the eligibility check a decision rests on
+        "reauthenticated",
+        "cause",
+        "status",  # help-entry review status (public content, not a patient's)
+    }
+)
 
 
 def _patient_of(target: models.Model | None) -> int | None:
@@ -41,6 +72,8 @@ def audit_record(
     """Append one audit event. `action` is "<app>.<past_tense>"; detail holds codes, not text."""
     detail = detail or {}
     for key, value in detail.items():
+        if key not in ALLOWED_DETAIL_KEYS:
+            raise ValueError(f"Audit detail {key!r} is not one of the allowed facts.")
         if isinstance(value, str) and len(value) > MAX_DETAIL_TEXT:
             raise ValueError(f"Audit detail {key!r} is too long to be a code.")
         if not isinstance(value, str | int | bool | type(None)):
@@ -72,3 +105,26 @@ def audit_read(*, actor: User, patient_id: int, what: str) -> AuditEvent | None:
     return audit_record(
         actor=actor, action="audit.record_viewed", patient=patient_id, detail={"what": what}
     )
+
+
+def audit_read_list(*, actor: User, patient_ids: Iterable[int], what: str) -> int:
+    """Record that someone looked at a list showing these patients: one row per patient shown
+    (so each sees it on their "who has seen my record" page), written in one query."""
+    ids = sorted({pid for pid in patient_ids if pid != actor.pk})
+    if not ids:
+        return 0
+    ctx = context.current()
+    rows = [
+        AuditEvent(
+            actor=actor,
+            actor_role=getattr(actor, "role", ""),
+            action="audit.list_viewed",
+            patient_id=pid,
+            ip=ctx.ip if ctx else None,
+            request_id=ctx.request_id if ctx else "",
+            detail={"what": what},
+        )
+        for pid in ids
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)

@@ -9,13 +9,13 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from apps.accounts.roles import Role
+from apps.accounts import access
 from apps.clinic.models import THRESHOLD_FIELDS, ClinicSettings
 from apps.clinic.services import clinic_settings_update
 
 
 def _is_staff_role(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.STAFF
+    return access.is_staff_member(request.user)
 
 
 @admin.register(ClinicSettings)

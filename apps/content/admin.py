@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import access
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.admin_mixins import AuditedReadsAdmin
@@ -31,10 +32,7 @@ from apps.core.exceptions import ServiceError
 
 
 def _is_staff(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(
-        user.is_authenticated and user.is_active and getattr(user, "role", None) == Role.STAFF
-    )
+    return access.is_staff_member(request.user)
 
 
 class StaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
-DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - published demo password
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - published demo key
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  # nosec B105 - published demo password
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # nosec B105 - demo key
 
 
 @dataclass

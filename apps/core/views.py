@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, public, role_required
+from apps.audit.services import audit_read_list
 from apps.core.panels import panels_for
 from apps.core.types import AuthedRequest
 
@@ -72,8 +73,13 @@ def patient_dashboard(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 @require_GET
 def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
-    patients = account_selectors.supervised_patient_list_for(user=request.user)
-    requests = account_selectors.consent_requests_for_supervisor(user=request.user)
+    patients = list(account_selectors.supervised_patient_list_for(user=request.user))
+    requests = list(account_selectors.consent_requests_for_supervisor(user=request.user))
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[p.pk for p in patients] + [r.patient_id for r in requests],
+        what="supervisor_dashboard",
+    )
     return render(
         request,
         "core/supervisor_dashboard.html",

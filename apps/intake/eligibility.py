@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-PASS = "pass"  # noqa: S105 - an outcome code, not a password
+PASS = "pass"  # noqa: S105  # nosec B105 - an outcome code, not a password
 WARN = "warn"
 BLOCK = "block"
 

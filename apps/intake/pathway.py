@@ -103,6 +103,5 @@ def transition(*, actor: User, patient: User, to: str, reason: str = "") -> Path
         action="intake.pathway_changed",
         target=pathway,
         patient=patient,
-        detail={"from": frm, "to": to},
     )
     return pathway

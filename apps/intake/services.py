@@ -156,7 +156,7 @@ def _assess(
         action="intake.eligibility_assessed",
         target=row,
         patient=patient,
-        detail={"purpose": purpose, "overall": row.overall},
+        detail={"purpose": purpose},
     )
     return row
 
@@ -171,15 +171,13 @@ def eligibility_assess(*, actor: User, patient: User) -> EligibilityAssessment:
 # --- Clinician records ---------------------------------------------------------------------------
 
 
-def _record(
-    actor: User, patient: User, row: Any, action: str, gate: str = "", **detail: Any
-) -> Any:
+def _record(actor: User, patient: User, row: Any, action: str, gate: str = "") -> Any:
     access.ensure(access.can_manage_patient(actor, patient.pk))
     row.patient = patient
     row.recorded_by = actor
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action=action, target=row, patient=patient, detail=detail)
+    audit_record(actor=actor, action=action, target=row, patient=patient)
     if gate:
         _withdraw_overrides(actor=actor, patient=patient, gate=gate)
     return row
@@ -198,16 +196,15 @@ def _withdraw_overrides(*, actor: User, patient: User, gate: str) -> None:
             action="intake.override_withdrawn",
             target=row,
             patient=patient,
-            detail={"gate": gate, "cause": "new_result"},
+            detail={"cause": "new_result"},
         )
 
 
 @transaction.atomic
 def urine_screen_record(*, actor: User, patient: User, screen: UrineDrugScreen) -> UrineDrugScreen:
     """The responsible clinician records a urine drug screen (each opioid on the panel)."""
-    result = "positive" if screen.is_positive else "negative"
     row: UrineDrugScreen = _record(
-        actor, patient, screen, "intake.urine_screen_recorded", "urine_screen", result=result
+        actor, patient, screen, "intake.urine_screen_recorded", "urine_screen"
     )
     return row
 
@@ -226,7 +223,6 @@ def naloxone_challenge_record(
         challenge,
         "intake.naloxone_recorded",
         "naloxone",
-        result=challenge.result,
     )
     return row
 
@@ -296,7 +292,6 @@ def support_record(
         action="intake.support_recorded",
         target=pathway,
         patient=patient,
-        detail={"clinic_supervision": clinic_supervision, "counselling": counselling_plan},
     )
 
 
@@ -338,7 +333,7 @@ def gate_override(*, actor: User, patient: User, gate: str, reason: str) -> Gate
         action="intake.gate_overridden",
         target=row,
         patient=patient,
-        detail={"gate": gate, "assessment": assessment.pk, "reauthenticated": True},
+        detail={"assessment": assessment.pk, "reauthenticated": True},
     )
     return row
 
@@ -403,7 +398,6 @@ def decision_eligible(*, actor: User, patient: User, confirm_off_label: bool) ->
         action="intake.decided",
         target=decision,
         patient=patient,
-        detail={"outcome": decision.outcome, "off_label": decision.off_label_confirmed},
     )
     # The dosing part of the portal drafts the treatment plan from this decision
     # (selectors.latest_eligible_decision).
@@ -437,7 +431,6 @@ def decision_not_eligible(*, actor: User, patient: User, reason_for_patient: str
         action="intake.decided",
         target=decision,
         patient=patient,
-        detail={"outcome": decision.outcome},
     )
     return decision
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.access import Role, role_required
 from apps.accounts.models import User
-from apps.audit.services import audit_read
+from apps.audit.services import audit_read, audit_read_list
 from apps.clinic.selectors import clinic_settings_get
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
@@ -140,6 +140,11 @@ def help_now(request: AuthedRequest) -> HttpResponse:
 def queue(request: AuthedRequest) -> HttpResponse:
     patients = list(selectors.intake_queue_for(user=request.user))
     in_progress = list(selectors.intake_in_progress_for(user=request.user))
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[p.pk for p in patients] + [p.pk for p in in_progress],
+        what="intake_queue",
+    )
     return render(request, "intake/queue.html", {"patients": patients, "in_progress": in_progress})
 
 
@@ -222,6 +227,8 @@ def record(request: AuthedRequest, patient_id: int, record: str) -> HttpResponse
     if kind is None:
         raise Http404
     patient = selectors.review_patient_get_for(user=request.user, patient_id=patient_id)
+    if request.method == "GET":
+        audit_read(actor=request.user, patient_id=patient.pk, what=f"intake_{record}")
     initial = selectors.support_of(patient) if record == "support" else {}
     form = kind.form(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

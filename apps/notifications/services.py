@@ -158,7 +158,7 @@ def notification_queue(
         action="notifications.queued",
         target=notification,
         patient=recipient if recipient is not None and recipient.role == Role.PATIENT else None,
-        detail={"kind": kind, "channels": ",".join(targets), "held": not due},
+        detail={"channels": ",".join(targets), "held": not due},
     )
     if due:
         for delivery in deliveries:
@@ -257,7 +257,8 @@ def delivery_send(*, delivery_id: int, token: str = "") -> str:
                 on_accepted=mark_accepted,
             )
         else:
-            assert pref is not None  # noqa: S101 - SMS rows exist only for people with preferences
+            if pref is None:  # SMS rows exist only for people with preferences
+                raise RuntimeError("An SMS delivery without the recipient's preferences.")
             channels.sms_send(
                 to=pref.sms_number,
                 message=message,

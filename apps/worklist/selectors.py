@@ -21,7 +21,7 @@ def task_list_for(*, user: User, status: str = Task.Status.OPEN) -> QuerySet[Tas
     """Tasks about this clinician's patients, urgent first, then oldest first."""
     access.ensure(user.role == Role.CLINICIAN)
     return (
-        Task.objects.filter(status=status, patient__patient_profile__responsible_clinician=user)
+        Task.objects.filter(status=status, patient__in=access.patients_managed_by(user))
         .select_related("patient")
         .annotate(urgency=_URGENT_FIRST)
         .order_by("urgency", "created_at", "pk")
@@ -32,7 +32,7 @@ def task_get_for(*, user: User, pk: int) -> Task:
     """One task about a patient on this clinician's caseload, or 404."""
     access.ensure(user.role == Role.CLINICIAN)
     task = (
-        Task.objects.filter(pk=pk, patient__patient_profile__responsible_clinician=user)
+        Task.objects.filter(pk=pk, patient__in=access.patients_managed_by(user))
         .select_related("patient")
         .first()
     )

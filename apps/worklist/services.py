@@ -59,7 +59,6 @@ def task_raise(
         actor=None,
         action="worklist.task_raised",
         target=task,
-        detail={"kind": kind, "rule": rule_code, "priority": priority, "threshold": threshold},
     )
     notify_task_raised(task)
     return task, True
@@ -108,7 +107,5 @@ def task_resolve(
     task.outcome_code = outcome_code
     task.note = note
     task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code", "note"])
-    audit_record(
-        actor=actor, action="worklist.task_resolved", target=task, detail={"outcome": outcome_code}
-    )
+    audit_record(actor=actor, action="worklist.task_resolved", target=task)
     return task

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.access import Role, role_required
+from apps.audit.services import audit_read_list
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
@@ -69,6 +70,7 @@ class ResolveForm(forms.Form):
 @require_GET
 def task_list(request: AuthedRequest) -> HttpResponse:
     tasks = list(selectors.task_list_for(user=request.user))
+    audit_read_list(actor=request.user, patient_ids=[t.patient_id for t in tasks], what="worklist")
     rows = [{"task": t, "title": kind_title(t.kind)} for t in tasks]
     return render(request, "worklist/task_list.html", {"rows": rows})
 

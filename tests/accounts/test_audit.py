@@ -77,8 +77,50 @@ def test_database_itself_refuses_to_change_audit_rows(patient, consent):
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'tampered'")
-    if connection.vendor == "postgresql":
-        # Deleting rows is refused too (SQLite keeps DELETE for test set-up's table flush).
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
     assert not AuditEvent.objects.filter(action="tampered").exists()
+    assert AuditEvent.objects.exists()
+
+
+CLINICAL_WORDS = {
+    "positive",
+    "negative",
+    "eligible",
+    "not_eligible",
+    "intake.self_harm",
+    "self_harm",
+    "liver",
+    "urine_screen",
+    "naloxone",
+    "crisis_referral",
+    "missed_dose_alert",
+    "outside",
+    "clinic",
+}
+
+
+def test_the_audit_log_holds_no_clinical_facts(db, settings):
+    """The demo clinic runs every clinical journey through the services (results, decisions,
+    risk tasks, support plans): its audit rows say who, what kind of action, which record."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.audit.services import ALLOWED_DETAIL_KEYS
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    events = list(AuditEvent.objects.all())
+    assert len(events) > 20
+    for event in events:
+        assert set(event.detail) <= ALLOWED_DETAIL_KEYS, (event.action, event.detail)
+        values = {str(v) for v in event.detail.values()}
+        assert not values & CLINICAL_WORDS, (event.action, event.detail)
+
+
+def test_audit_record_refuses_a_detail_that_is_not_an_allowed_fact(patient):
+    from apps.audit.services import audit_record
+
+    with pytest.raises(ValueError, match="allowed"):
+        audit_record(actor=None, action="intake.test", patient=patient, detail={"result": "x"})

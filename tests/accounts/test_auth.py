@@ -197,3 +197,35 @@ def test_axes_locks_after_repeated_failures_and_staff_can_lift_it(
     cache.clear()
     assert login(client, patient.email).status_code == 302
     assert client.session["_auth_user_id"] == str(patient.pk)
+
+
+def test_behind_the_proxy_failed_sign_ins_from_one_address_do_not_block_another(
+    client, patient, settings
+):
+    # Every request reaches the portal from the TLS proxy (one address); allauth must rate-limit
+    # the client address the proxy forwards, not the proxy's own.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = settings.PROXY_COUNT = 1
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(12):
+        client.post(
+            reverse("account_login"),
+            {"login": f"nobody{n}@test.example", "password": "wrong-password-123"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **proxy,
+        )
+    blocked = client.post(
+        reverse("account_login"),
+        {"login": patient.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    assert "Too many failed login attempts" in blocked.content.decode()
+    response = client.post(
+        reverse("account_login"),
+        {"login": patient.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(patient.pk)

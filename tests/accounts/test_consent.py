@@ -15,7 +15,6 @@ from apps.accounts import access, services
 from apps.accounts.models import Invitation, SupervisorConsent
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEvent
-from apps.core.exceptions import ServiceError
 from tests.conftest import PASSWORD, link_supervisor, make_user
 
 
@@ -155,16 +154,19 @@ def test_consent_form_rejects_bad_input_and_changes_nothing(client, patient):
     assert not SupervisorConsent.objects.exists()
 
 
-def test_patient_cannot_invite_a_clinician_as_supervisor(patient, clinician):
-    with pytest.raises(ServiceError):
-        services.consent_grant(
-            actor=patient,
-            supervisor_name="Doc",
-            supervisor_email=clinician.email,
-            relationship="friend",
-            expires_at=None,
-            signed=True,
-        )
+def test_a_clinician_cannot_become_a_supervisor(patient, clinician):
+    consent = services.consent_grant(
+        actor=patient,
+        supervisor_name="Doc",
+        supervisor_email=clinician.email,
+        relationship="friend",
+        expires_at=None,
+        signed=True,
+    )
+    with pytest.raises(PermissionDenied):
+        services.invitation_accept_existing(actor=clinician, invitation=consent.invitation)
+    consent.refresh_from_db()
+    assert consent.status == SupervisorConsent.Status.INVITED
 
 
 def test_only_the_responsible_clinician_confirms(patient, supervisor, clinician, other_clinician):

@@ -98,7 +98,7 @@ def test_staff_reassign_moves_the_patient_and_access_follows(
     client.force_login(other_clinician)
     assert client.get(reverse("accounts:patient-detail", args=[patient.pk])).status_code == 200
     event = AuditEvent.objects.get(action="accounts.clinician_reassigned")
-    assert event.detail == {"from": clinician.pk, "to": other_clinician.pk}
+    assert event.detail == {"from_clinician": clinician.pk, "to_clinician": other_clinician.pk}
 
 
 def test_reassign_refuses_a_non_clinician(staff, patient, supervisor):

@@ -31,10 +31,26 @@ def test_stack_has_the_production_services() -> None:
 def test_web_serves_the_wsgi_application_with_gunicorn() -> None:
     web = compose()["services"]["web"]
     cmd = command(web)
-    assert "manage.py migrate" in cmd
     assert "gunicorn portal.wsgi:application" in cmd
     module = importlib.import_module("portal.wsgi")
     assert callable(module.application)
+    # The access log redacts invitation tokens.
+    assert "--logger-class portal.gunicorn_logging.RedactingLogger" in cmd
+    importlib.import_module("portal.gunicorn_logging")
+
+
+def test_migrations_run_as_the_owner_and_the_portal_as_the_app_role() -> None:
+    services = compose()["services"]
+    migrate, web = services["migrate"], services["web"]
+    cmd = command(migrate)
+    assert "manage.py migrate" in cmd
+    assert "manage.py db_app_role portal_app" in cmd
+    assert "migrate" not in command(web)
+    owner = urlparse(migrate["environment"]["DATABASE_URL"]).username
+    app = urlparse(web["environment"]["DATABASE_URL"]).username
+    assert owner == services["db"]["environment"]["POSTGRES_USER"]
+    assert app == "portal_app" != owner
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_worker_and_exactly_one_beat_use_the_celery_app() -> None:
@@ -58,7 +74,6 @@ def test_environment_names_are_real_settings_and_point_at_the_services() -> None
     assert env["DEBUG"] == "false"
     db_env = services["db"]["environment"]
     parsed = urlparse(env["DATABASE_URL"])
-    assert parsed.username == db_env["POSTGRES_USER"]
     assert parsed.path.lstrip("/") == db_env["POSTGRES_DB"]
     for name in ("worker", "beat"):
         assert services[name]["environment"] == env

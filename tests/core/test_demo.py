@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from io import StringIO
 
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from apps.accounts import access
 from apps.accounts.models import User
@@ -19,7 +20,8 @@ def row_counts() -> dict[str, int]:
     return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
 
-def test_seed_demo_is_idempotent_and_links_the_demo_people(db):
+def test_seed_demo_is_idempotent_and_links_the_demo_people(db, settings):
+    settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
     first = row_counts()
     call_command("seed_demo", stdout=StringIO())
@@ -46,7 +48,8 @@ def test_seed_demo_is_idempotent_and_links_the_demo_people(db):
         assert access.can_manage_patient(people["clinician@example.org"], people[patient].pk)
 
 
-def test_demo_code_matches_the_clinician_authenticator(db):
+def test_demo_code_matches_the_clinician_authenticator(db, settings):
+    settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
     out = StringIO()
     call_command("demo_code", stdout=out)
@@ -55,3 +58,10 @@ def test_demo_code_matches_the_clinician_authenticator(db):
     totp = TOTP(Authenticator.objects.get(user=clinician, type=Authenticator.Type.TOTP))
     assert len(code) == 6
     assert totp.validate_code(code) or time.time() % 30 < 1  # the code may roll over mid-test
+
+
+def test_seed_demo_refuses_unless_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=true"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()

@@ -110,3 +110,15 @@ def test_an_issuer_naming_the_treatment_is_refused() -> None:
     assert result.returncode != 0
     assert "core.E001" in result.stderr
     assert "naltrexone" in result.stderr
+
+
+def test_proxy_count_sets_every_client_address_reader() -> None:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.AXES_IPWARE_PROXY_COUNT, s.PROXY_COUNT)",
+        env={**PRODUCTION_ENV, "PROXY_COUNT": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["1", "1", "1"]

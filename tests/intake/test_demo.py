@@ -12,7 +12,8 @@ from apps.intake.selectors import pathway_state_of
 from apps.worklist.models import Task
 
 
-def test_demo_intake_states_and_idempotence(db):
+def test_demo_intake_states_and_idempotence(db, settings):
+    settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     state = {u.email: pathway_state_of(u) for u in User.objects.filter(role="patient")}

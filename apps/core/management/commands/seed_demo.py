@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, Demo
@@ -28,6 +29,12 @@ class Command(BaseCommand):
     help = "Create the demo clinic (safe to run more than once)."
 
     def handle(self, *args: object, **options: object) -> None:
+        # The demo accounts have published passwords and authenticator keys: never on a real site.
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords and authenticator keys, so "
+                "it runs only with DEBUG=true (a development machine), never on a real site."
+            )
         demo = Demo(out=self.stdout)
         with transaction.atomic():
             for module in DEMO_STEPS:
