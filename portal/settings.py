@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "apps.worklist",
     "apps.notifications",
     "apps.counselling",
+    "apps.dosing",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL set: Redis holds the cache (rate limits, MFA replay markers) and the Celery queue.
 
 REDIS_URL = env_secret("REDIS_URL")
+# Without Redis, the queue is a folder and the cache lives in each process: that works only when
+# the web server and the worker run on one machine and share that folder. With DEBUG=false a
+# system check (notifications.E003) refuses to start without REDIS_URL unless this says so.
+SINGLE_MACHINE = env_bool("SINGLE_MACHINE", default=False)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -206,6 +211,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Longer than any countdown or eta we use, so a delayed task is not redelivered early.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60),
+        # A web request that queues a task does not hang on an unreachable Redis.
+        "socket_connect_timeout": 3,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -243,6 +250,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "raise-overdue-session-tasks": {
         "task": "apps.counselling.tasks.raise_overdue_session_tasks",
+        "schedule": timedelta(hours=1),
+    },
+    "fill-scheduled-doses": {
+        "task": "apps.dosing.tasks.fill_scheduled_doses",
         "schedule": timedelta(hours=1),
     },
     "sweep-notification-deliveries": {
@@ -303,7 +314,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = env_str("CLINIC_SHORT_NAME", "Naltrexone programme")
+# The issuer is listed in people's authenticator apps: neutral, like the clinic's name (a system
+# check refuses clinical words, core.E001).
+MFA_TOTP_ISSUER = env_str("CLINIC_SHORT_NAME", "Clinic portal")
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
 
@@ -408,9 +421,12 @@ else:
 
 # --- Notifications ------------------------------------------------------------------------------
 # See docs/notifications.md. Retry back-off doubles from BASE up to MAX (MAX stays below the
-# broker's visibility timeout); after MAX_ATTEMPTS a delivery is marked failed for staff to see.
+# broker's visibility timeout); a delivery that still fails RETRY_FOR seconds after its first
+# attempt is marked failed and staff are alerted.
 
-NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_FOR_SECONDS = env_int("NOTIFICATIONS_RETRY_FOR_SECONDS", 24 * 60 * 60)
+# Claims taken back from a worker that died; then the delivery fails (a poison message).
+NOTIFICATIONS_MAX_TAKEBACKS = env_int("NOTIFICATIONS_MAX_TAKEBACKS", 3)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 15 * 60)
 # The sweep re-queues a due delivery that has waited this long since it was last queued...
@@ -421,6 +437,12 @@ NOTIFICATIONS_SWEEP_BATCH = env_int("NOTIFICATIONS_SWEEP_BATCH", 500)
 NOTIFICATIONS_SMS_BACKEND = env_str(
     "NOTIFICATIONS_SMS_BACKEND", "apps.notifications.channels.ConsoleSmsBackend"
 )
+# The operators' health endpoint (/healthz/deliveries/): a bearer token for monitoring (empty:
+# staff sessions only) and the limits past which it answers 503.
+HEALTH_TOKEN = env_secret("HEALTH_TOKEN")
+HEALTH_MAX_WAITING_SECONDS = env_int("HEALTH_MAX_WAITING_SECONDS", 15 * 60)
+HEALTH_MAX_FAILED_PER_DAY = env_int("HEALTH_MAX_FAILED_PER_DAY", 0)
+HEALTH_MAX_SWEEP_AGE_SECONDS = env_int("HEALTH_MAX_SWEEP_AGE_SECONDS", 5 * 60)
 
 # --- Internationalisation and time --------------------------------------------------------------
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("worklist/", include("apps.worklist.urls")),
     path("", include("apps.notifications.urls")),
     path("", include("apps.counselling.urls")),
+    path("", include("apps.dosing.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -54,6 +54,7 @@ WORLD_BUILDERS: list[str] = [
     "tests.intake.world",
     "tests.notifications.world",
     "tests.counselling.world",
+    "tests.dosing.world",
 ]
 
 PASSWORD = "a-long-test-password-42"

@@ -18,7 +18,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def database_url_for_child() -> str:
+def database_url_for_child(*, port: int | None = None) -> str:
+    """The test database's URL for a child process (optionally through a proxy on `port`)."""
     db = connection.settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise RuntimeError(
@@ -27,13 +28,16 @@ def database_url_for_child() -> str:
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return (
-        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{port or db.get('PORT') or 5432}"
         f"/{db['NAME']}"
     )
 
 
 def start_worker(
-    *, redis_url: str | None = None, extra_args: tuple[str, ...] = ()
+    *,
+    redis_url: str | None = None,
+    extra_args: tuple[str, ...] = (),
+    database_url: str | None = None,
 ) -> subprocess.Popen[bytes]:
     redis_url = redis_url or settings.REDIS_URL
     if not redis_url:
@@ -41,7 +45,7 @@ def start_worker(
     env = {
         **os.environ,
         "PORTAL_TESTING": "1",
-        "DATABASE_URL": database_url_for_child(),
+        "DATABASE_URL": database_url or database_url_for_child(),
         "REDIS_URL": redis_url,
         "EMAIL_URL": os.environ.get("EMAIL_URL", ""),
     }

@@ -47,6 +47,7 @@ ROW_MODULES = [
     "tests.clinic.access_rows",
     "tests.content.access_rows",
     "tests.counselling.access_rows",
+    "tests.dosing.access_rows",
     "tests.intake.access_rows",
     "tests.notifications.access_rows",
 ]

@@ -10,20 +10,42 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BaseModel
+from apps.core.privacy import clinical_words_in
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d5c63."))
 
 
+def no_clinical_words(value: str) -> None:
+    """The clinic's names appear in e-mail subjects and on phone lock screens: they must not
+    say what the clinic treats (apps/core/privacy.py)."""
+    found = clinical_words_in(value)
+    if found:
+        raise ValidationError(
+            _(
+                "This name is shown on phone lock screens and in e-mail subjects. Leave out "
+                "words that say what the clinic treats, such as: %(words)s."
+            ),
+            params={"words": ", ".join(found)},
+            code="clinical_words",
+        )
+
+
 class ClinicSettings(BaseModel):
     singleton = models.BooleanField(default=True, editable=False, unique=True)
-    name = models.CharField(max_length=120, default="Riverside Recovery Clinic")
-    short_name = models.CharField(max_length=40, default="Riverside")
+    # Neutral by default: the names appear on lock screens (see no_clinical_words).
+    name = models.CharField(
+        max_length=120, default="Riverside Health Centre", validators=[no_clinical_words]
+    )
+    short_name = models.CharField(
+        max_length=40, default="Riverside", validators=[no_clinical_words]
+    )
     phone_24h = models.CharField(
         _("24-hour contact number"),
         max_length=40,
@@ -171,6 +193,37 @@ class ClinicSettings(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
 
+    # --- Dosing (DOMAIN.md sections 3 and 4) -----------------------------------------------------
+    protected_hours_50mg = models.PositiveSmallIntegerField(
+        _("hours protected after 50 mg (or less)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("UK SmPC: 50 mg blocks opioids for about 24 hours."),
+    )
+    protected_hours_100mg = models.PositiveSmallIntegerField(
+        _("hours protected after 100 mg"), default=48, validators=[MinValueValidator(1)]
+    )
+    protected_hours_150mg = models.PositiveSmallIntegerField(
+        _("hours protected after 150 mg"), default=72, validators=[MinValueValidator(1)]
+    )
+    dose_late_hours = models.PositiveSmallIntegerField(
+        _("hours after the due time before a dose counts as late (tier 1)"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("After this, a reminder goes out and a record needs a reason."),
+    )
+    dose_fill_ahead_days = models.PositiveSmallIntegerField(
+        _("days of doses scheduled ahead"),
+        default=28,
+        validators=[MinValueValidator(7), MaxValueValidator(120)],
+    )
+    naloxone_challenge_max_age_days = models.PositiveSmallIntegerField(
+        _("naloxone challenge: oldest result accepted at the first dose (days)"),
+        default=1,
+        help_text=_("0 means the challenge must be on the day of the first dose."),
+        validators=[MaxValueValidator(7)],
+    )
+
     class Meta:
         verbose_name = _("clinic settings")
         verbose_name_plural = _("clinic settings")
@@ -187,6 +240,11 @@ class ClinicSettings(BaseModel):
             models.CheckConstraint(
                 condition=Q(liver_block_multiple__gte=models.F("liver_specialist_multiple")),
                 name="clinic_settings_liver_block_above_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(protected_hours_100mg__gte=models.F("protected_hours_50mg"))
+                & Q(protected_hours_150mg__gte=models.F("protected_hours_100mg")),
+                name="clinic_settings_protection_grows_with_dose",
             ),
         ]
 

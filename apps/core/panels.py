@@ -30,13 +30,18 @@ PROVIDERS: dict[str, list[str]] = {
     "patient": [
         "apps.content.panels.overdose_panel_for",
         "apps.intake.panels.patient_next_step",
+        "apps.dosing.panels.patient_today",
         "apps.counselling.panels.patient_next_session",
         "apps.content.panels.safety_messages_panel_for",
     ],
-    "supervisor": ["apps.counselling.panels.supervisor_invited"],
+    "supervisor": [
+        "apps.dosing.panels.supervisor_today",
+        "apps.counselling.panels.supervisor_invited",
+    ],
     "clinician": [
         "apps.worklist.panels.urgent_tasks",
         "apps.intake.panels.clinician_queue",
+        "apps.dosing.panels.clinician_plans",
         "apps.counselling.panels.clinician_today",
     ],
 }

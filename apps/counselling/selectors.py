@@ -29,6 +29,7 @@ from apps.counselling.models import (
     WaitlistOffer,
 )
 from apps.counselling.slots import Slot, derive_slots, zone_of
+from apps.dosing.selectors import treatment_starts_for
 from apps.intake.models import IntakeDecision
 
 # How far ahead patients can see and book.
@@ -42,16 +43,18 @@ COUNTED = (Booking.Status.BOOKED, Booking.Status.ATTENDED)
 def cadence_start_for(patient: User) -> dt.date | None:
     """The day treatment started, from which the counselling cadence counts.
 
-    Until the dosing part lands this is the local date of the patient's latest "eligible" intake
-    decision; at merge it becomes the treatment plan's start date. Keep this the only lookup."""
+    The first day of the patient's newest treatment plan (apps/dosing). A patient found eligible
+    whose plan has not started yet counts from the local date of their latest "eligible" intake
+    decision, so the first sessions can be booked before the first dose. Keep this the only
+    lookup."""
     starts = cadence_starts_for([patient])
     return starts.get(patient.pk)
 
 
 def cadence_starts_for(patients: list[User]) -> dict[int, dt.date]:
-    """Patient id -> cadence start date, for many patients in one query (see above)."""
+    """Patient id -> cadence start date, for many patients in two queries (see above)."""
     zones = {p.pk: zone_of(p.time_zone) for p in patients}
-    starts: dict[int, dt.date] = {}
+    starts: dict[int, dt.date] = treatment_starts_for(patient_ids=list(zones))
     rows = (
         IntakeDecision.objects.filter(
             patient_id__in=list(zones), outcome=IntakeDecision.Outcome.ELIGIBLE

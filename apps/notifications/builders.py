@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services as account_services
 from apps.accounts.models import Invitation
@@ -29,4 +31,69 @@ def invitation_context(notification: Notification) -> dict[str, Any] | None:
             invitation.consent.patient.display_name if invitation.consent else ""
         ),
         "expiry_days": settings.INVITATION_EXPIRY_DAYS,
+    }
+
+
+# --- The sign-in system's e-mails (allauth), sent through the outbox -----------------------------
+# allauth hands the adapter a rendered link; the outbox stores only ids, and the link is made
+# again here at send time (the reset token and the confirmation key are both recomputable), so no
+# token is ever stored or queued.
+
+
+def password_reset_context(notification: Notification) -> dict[str, Any] | None:
+    from allauth.account import app_settings as allauth_settings
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    from apps.accounts.models import User
+
+    user = User.objects.filter(pk=notification.context_ids.get("user"), is_active=True).first()
+    if user is None:
+        return None
+    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    key = f"{user_pk_to_url_str(user)}-{token}"
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    return {"link": f"{settings.SITE_URL}{path.replace('UID-KEY', key)}"}
+
+
+def email_confirmation_context(notification: Notification) -> dict[str, Any] | None:
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from django.urls import reverse
+
+    address = EmailAddress.objects.filter(
+        pk=notification.context_ids.get("address"), verified=False
+    ).first()
+    if address is None:
+        return None  # confirmed already, or removed: nothing to confirm
+    key = EmailConfirmationHMAC(address).key
+    return {"link": f"{settings.SITE_URL}{reverse('account_confirm_email', args=[key])}"}
+
+
+# What each of allauth's security notices says (the body's message; never in a subject).
+ACCOUNT_NOTICES: dict[str, Promise | str] = {
+    "password_changed": _("The password of your account was changed."),
+    "password_set": _("A password was set for your account."),
+    "password_reset": _("The password of your account was reset."),
+    "email_changed": _("The e-mail address of your account was changed."),
+    "email_confirm": _("An e-mail address of your account was confirmed."),
+    "email_deleted": _("An e-mail address was removed from your account."),
+    "account_already_exists": _(
+        "Someone tried to set up an account with this e-mail address, "
+        "which already has one. You can sign in, or reset your password from the sign-in page."
+    ),
+    "totp_activated": _("Two-factor sign-in with an authenticator app was turned on."),
+    "totp_deactivated": _("Two-factor sign-in with an authenticator app was turned off."),
+    "recovery_codes_generated": _("New recovery codes were made for your account."),
+    "webauthn_added": _("A security key was added to your account."),
+    "webauthn_removed": _("A security key was removed from your account."),
+}
+
+
+def account_notice_context(notification: Notification) -> dict[str, Any] | None:
+    from django.urls import reverse
+
+    notice = str(notification.context_ids.get("notice", ""))
+    return {
+        "notice": ACCOUNT_NOTICES.get(notice, _("There was a change to your account.")),
+        "link": f"{settings.SITE_URL}{reverse('account_login')}",
     }

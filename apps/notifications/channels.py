@@ -8,16 +8,21 @@ prints messages, and a provider's backend is a class with the same `send` method
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
@@ -51,24 +56,30 @@ class Message:
 
 
 class SmsBackend(Protocol):
-    def send(self, *, to: str, text: str) -> None: ...
+    """A text message provider. `idempotency_key` is the same for every attempt of one delivery:
+    pass it to the provider (most accept one, e.g. as a header or a client reference) so that a
+    resend after a lost answer is recognised and not sent twice."""
+
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None: ...
 
 
 class ConsoleSmsBackend:
     """Prints text messages (development and demo)."""
 
-    def send(self, *, to: str, text: str) -> None:
-        sys.stdout.write(f"SMS to {to}: {text}\n")
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None:
+        sys.stdout.write(f"SMS to {to} [{idempotency_key}]: {text}\n")
         sys.stdout.flush()
 
 
 class LocmemSmsBackend:
-    """Keeps text messages in `LocmemSmsBackend.outbox` (tests)."""
+    """Keeps text messages in `LocmemSmsBackend.outbox` and their keys in `.keys` (tests)."""
 
     outbox: list[tuple[str, str]] = []
+    keys: list[str] = []
 
-    def send(self, *, to: str, text: str) -> None:
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None:
         LocmemSmsBackend.outbox.append((to, text))
+        LocmemSmsBackend.keys.append(idempotency_key)
 
 
 @cache
@@ -77,19 +88,54 @@ def _sms_backend(path: str) -> SmsBackend:
     return backend
 
 
-def sms_send(*, to: str, message: Message) -> None:
-    _sms_backend(settings.NOTIFICATIONS_SMS_BACKEND).send(to=to, text=message.sms)
+def sms_send(*, to: str, message: Message, idempotency_key: str) -> None:
+    _sms_backend(settings.NOTIFICATIONS_SMS_BACKEND).send(
+        to=to, text=message.sms, idempotency_key=idempotency_key
+    )
 
 
-def email_send(*, to: str, message: Message, delivery_id: int) -> None:
+def email_send(
+    *,
+    to: str,
+    message: Message,
+    delivery_id: int,
+    message_id: str,
+    on_accepted: Callable[[], None],
+) -> None:
+    """Send one e-mail and call `on_accepted` as soon as the server has accepted it, before the
+    connection is closed: a failure after that point (QUIT, a time limit) must not cause a
+    resend. `message_id` is fixed per delivery, so a resend is recognisable by mail clients."""
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
         to=[to],
-        # An id, not content: lets the clinic trace a message in the mail server's logs.
-        headers={"X-Portal-Delivery": str(delivery_id), "Auto-Submitted": "auto-generated"},
+        headers={
+            # An id, not content: lets the clinic trace a message in the mail server's logs.
+            "X-Portal-Delivery": str(delivery_id),
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": message_id,
+        },
     )
     email.attach_alternative(message.html, "text/html")
     for filename, content, mimetype in message.attachments:
         email.attach(filename, content, mimetype)
-    email.send()
+    connection = get_connection()
+    connection.open()  # opened here, so send_messages leaves it open for us to close
+    try:
+        sent = connection.send_messages([email])
+    except BaseException:
+        _close_quietly(connection)
+        raise
+    if not sent:
+        _close_quietly(connection)
+        raise ValueError("The mail backend accepted no message.")
+    on_accepted()
+    _close_quietly(connection)
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    """QUIT after the message was accepted: any error here changes nothing about delivery."""
+    try:
+        connection.close()
+    except Exception:  # the message is already with the server
+        logger.info("Closing the mail connection failed after sending; ignored.")

@@ -1,5 +1,6 @@
 """System checks: the delivery timings must fit together, or Redis could hand a delayed task
-to a second worker, or the sweep could take a delivery from a worker that is still sending."""
+to a second worker, or the sweep could take a delivery from a worker that is still sending; and
+a production deployment must have a queue that its workers can reach."""
 
 from __future__ import annotations
 
@@ -33,3 +34,23 @@ def delivery_timings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return errors
+
+
+@register()
+def broker_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Without REDIS_URL the queue is a folder on this machine: in a deployment of several
+    containers the web side would write to a folder no worker reads, and nothing would be sent
+    or reported. Refused outside development unless SINGLE_MACHINE says this is on purpose."""
+    if settings.DEBUG or settings.REDIS_URL or settings.SINGLE_MACHINE:
+        return []
+    return [
+        Error(
+            "REDIS_URL is not set, so tasks would go to a folder on this machine "
+            f"({settings.CELERY_DATA_DIR}) and the cache would live in each process.",
+            hint=(
+                "Set REDIS_URL. If the web server and the worker really run on one machine and "
+                "share that folder, set SINGLE_MACHINE=true."
+            ),
+            id="notifications.E003",
+        )
+    ]

@@ -115,6 +115,46 @@ KINDS: dict[str, Kind] = {
         url_name="counselling:session-list",
         context="apps.counselling.messages.offer_context",
     ),
+    # To every active staff member: a delivery failed for good and needs a look (the admin's
+    # failed deliveries). Raised by the outbox itself; an alert about a failed alert is not sent.
+    "delivery_failed": Kind(
+        label=_("A message could not be delivered"),
+        url_name="admin:notifications_delivery_changelist",
+        channels=(Channel.EMAIL,),
+    ),
+    # The sign-in system's e-mails (apps/accounts/adapters.py): always e-mail, to the address
+    # allauth names, whatever the person's preferences and quiet hours; links made at send time.
+    "account_password_reset": Kind(
+        label=_("Reset your password"),
+        channels=(Channel.EMAIL,),
+        context="apps.notifications.builders.password_reset_context",
+    ),
+    "account_email_confirmation": Kind(
+        label=_("Confirm your e-mail address"),
+        channels=(Channel.EMAIL,),
+        context="apps.notifications.builders.email_confirmation_context",
+    ),
+    # A reset asked for an address without an account (the same answer either way).
+    "account_unknown": Kind(
+        label=_("Reset your password"), url_name="core:home", channels=(Channel.EMAIL,)
+    ),
+    # A security notice: password changed, two-factor turned on, and so on.
+    "account_notice": Kind(
+        label=_("A change to your account"),
+        channels=(Channel.EMAIL,),
+        context="apps.notifications.builders.account_notice_context",
+    ),
+    # To a patient whose treatment has stopped or ended: the overdose-and-tolerance safety message
+    # (DOMAIN.md section 6, message 3) waits on their dashboard (sent by the dosing part).
+    "treatment_safety": Kind(
+        label=_("An important message about your safety"), url_name="core:patient-dashboard"
+    ),
+    # To a supervisor: the supervised treatment has changed (stopped or ended).
+    "supervision_update": Kind(
+        label=_("An update about someone you support"),
+        url_name="accounts:supervised-patient-detail",
+        url_params={"patient_id": "patient"},
+    ),
     # A plain "there is something new in the portal", for parts without their own kind yet.
     "portal_update": Kind(label=_("Something new in the portal")),
 }

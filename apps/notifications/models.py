@@ -93,6 +93,15 @@ class Delivery(BaseModel):
     queued_at = models.DateTimeField(null=True, blank=True)
     # When a worker claimed it; a claim older than the stale limit is a crashed worker.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The claiming task's id: a task retried after a database error takes its own claim back
+    # (nothing was sent), while any other task leaves it alone.
+    claim_token = models.CharField(max_length=64, blank=True, editable=False)
+    # The first attempt: transport errors are retried until NOTIFICATIONS_RETRY_FOR_SECONDS
+    # after it.
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Claims the sweep took back from a worker that died: a message that kills the worker every
+    # time fails after NOTIFICATIONS_MAX_TAKEBACKS instead of looping for ever.
+    takebacks = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -121,6 +130,17 @@ class Delivery(BaseModel):
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} ({self.channel}, {self.status})"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (the sweep, started only by beat): the operators' health
+    endpoint reads it to tell whether beat and the workers are alive."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Heartbeat {self.name}"
 
 
 class NotificationPreference(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -59,3 +59,69 @@ def unread_count_for(*, user: User) -> int:
 def failed_deliveries() -> QuerySet[Notification]:
     """Notifications with a failed delivery (the staff admin lists them)."""
     return Notification.objects.filter(deliveries__status="failed").distinct()
+
+
+# --- Operators' health --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    oldest_waiting_seconds: int  # the oldest due delivery not yet sent (0: none waiting)
+    failed_last_day: int
+    last_sweep_at: datetime | None
+    last_sweep_seconds: int | None
+    beat_alive: bool
+    problems: tuple[str, ...]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "status": "ok" if self.healthy else "failing",
+            "problems": list(self.problems),
+            "oldest_waiting_seconds": self.oldest_waiting_seconds,
+            "failed_last_day": self.failed_last_day,
+            "last_sweep_at": self.last_sweep_at.isoformat() if self.last_sweep_at else None,
+            "last_sweep_seconds": self.last_sweep_seconds,
+            "beat_alive": self.beat_alive,
+        }
+
+
+def delivery_health(*, now: datetime | None = None) -> DeliveryHealth:
+    """Counts only, no content: for operators' monitoring (three small queries). Beat is alive
+    when the sweep it starts every minute has run recently (a dead worker looks the same, and
+    needs the same attention)."""
+    from django.conf import settings
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from apps.notifications.models import Delivery, Heartbeat
+
+    now = now or timezone.now()
+    oldest = Delivery.objects.filter(
+        status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], not_before__lte=now
+    ).aggregate(oldest=Min("not_before"))["oldest"]
+    waiting = max(0, int((now - oldest).total_seconds())) if oldest else 0
+    failed = Delivery.objects.filter(
+        status=Delivery.Status.FAILED, updated_at__gte=now - timedelta(days=1)
+    ).count()
+    beat = Heartbeat.objects.filter(name="sweep").values_list("at", flat=True).first()
+    sweep_age = max(0, int((now - beat).total_seconds())) if beat else None
+    beat_alive = sweep_age is not None and sweep_age <= settings.HEALTH_MAX_SWEEP_AGE_SECONDS
+    problems = []
+    if waiting > settings.HEALTH_MAX_WAITING_SECONDS:
+        problems.append("deliveries_waiting")
+    if failed > settings.HEALTH_MAX_FAILED_PER_DAY:
+        problems.append("deliveries_failed")
+    if not beat_alive:
+        problems.append("sweep_not_running")
+    return DeliveryHealth(
+        oldest_waiting_seconds=waiting,
+        failed_last_day=failed,
+        last_sweep_at=beat,
+        last_sweep_seconds=sweep_age,
+        beat_alive=beat_alive,
+        problems=tuple(problems),
+    )

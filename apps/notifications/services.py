@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, time, timedelta
+import time
+from datetime import datetime, timedelta
+from datetime import time as Time  # noqa: N812 - `time` is the module used for sleeping
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts import access
@@ -26,7 +29,13 @@ from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
 from apps.notifications import channels
 from apps.notifications.kinds import kind_get
-from apps.notifications.models import Channel, Delivery, Notification, NotificationPreference
+from apps.notifications.models import (
+    Channel,
+    Delivery,
+    Heartbeat,
+    Notification,
+    NotificationPreference,
+)
 from apps.notifications.quiet import quiet_hours_end
 from apps.notifications.rendering import message_render
 
@@ -37,14 +46,19 @@ _CONTEXT_VALUE = re.compile(r"^[\w.:-]{1,64}$")
 
 
 def _queue(delivery_id: int, *, countdown: int = 0) -> None:
-    """Put a send task on the queue once the surrounding transaction has committed."""
+    """Put a send task on the queue once the surrounding transaction has committed. If the
+    broker cannot be reached the row is already saved and the sweep queues it later: the person
+    whose action caused the notification must not see an error for it."""
     from apps.notifications.tasks import send_delivery
 
     def send() -> None:
-        if countdown:
-            send_delivery.apply_async((delivery_id,), countdown=countdown)
-        else:
-            send_delivery.delay(delivery_id)
+        try:
+            if countdown:
+                send_delivery.apply_async((delivery_id,), countdown=countdown)
+            else:
+                send_delivery.delay(delivery_id)
+        except Exception:  # the broker is down or unreachable: the sweep will find the row
+            logger.warning("Delivery %s could not be queued now; the sweep will.", delivery_id)
 
     transaction.on_commit(send)
 
@@ -154,18 +168,27 @@ def notification_queue(
 
 # --- Sending (tasks) ----------------------------------------------------------------------------
 
+# Database errors that a short wait may cure (a restart, a fail-over, a dropped connection).
+DB_TRANSIENT = (OperationalError, InterfaceError)
+# Waits before each new try of the status update after a message was accepted (about 15 s).
+_MARK_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
-def delivery_claim(*, delivery_id: int, now: datetime | None = None) -> bool:
+
+def delivery_claim(*, delivery_id: int, token: str = "", now: datetime | None = None) -> bool:
     """Take a due, pending delivery for this worker. One conditional UPDATE: of any number of
-    workers holding the same id, exactly one sees a row count of 1."""
+    workers holding the same id, exactly one sees a row count of 1. A task retried after a
+    database error (same `token`) may take back its own claim: it sent nothing."""
     now = now or timezone.now()
+    mine = Q(status=Delivery.Status.SENDING, claim_token=token) if token else Q(pk__in=[])
     return (
         Delivery.objects.filter(
-            pk=delivery_id, status=Delivery.Status.PENDING, not_before__lte=now
+            Q(status=Delivery.Status.PENDING, not_before__lte=now) | mine, pk=delivery_id
         ).update(
             status=Delivery.Status.SENDING,
             claimed_at=now,
+            claim_token=token,
             attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
             updated_at=now,
         )
         == 1
@@ -175,7 +198,7 @@ def delivery_claim(*, delivery_id: int, now: datetime | None = None) -> bool:
 def _backoff_seconds(attempts: int) -> int:
     base: int = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
     cap: int = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
-    return int(min(cap, base * 2 ** max(0, attempts - 1)))
+    return int(min(cap, base * 2 ** max(0, min(attempts - 1, 30))))
 
 
 def _error_code(exc: BaseException) -> str:
@@ -184,10 +207,26 @@ def _error_code(exc: BaseException) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:120]
 
 
-def delivery_send(*, delivery_id: int) -> str:
+def delivery_message_id(delivery: Delivery) -> str:
+    """The Message-ID of every e-mail of this delivery: the same on a resend, so mail clients
+    and the clinic can recognise a repeat. Ids only, never content."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "portal.invalid"
+    return f"<{delivery_idempotency_key(delivery)}@{domain}>"
+
+
+def delivery_idempotency_key(delivery: Delivery) -> str:
+    """One key per delivery, for every attempt (SMS providers' idempotency keys)."""
+    return f"portal-delivery-{delivery.pk}-{int(delivery.created_at.timestamp())}"
+
+
+def delivery_send(*, delivery_id: int, token: str = "") -> str:
     """Claim, send and mark one delivery. Returns what happened: sent, skipped (someone else has
-    it, or it is not due), cancelled, retry, failed. No transaction is held while sending."""
-    if not delivery_claim(delivery_id=delivery_id):
+    it, or it is not due), cancelled, retry, failed. No transaction is held while sending.
+
+    Once the server has accepted the message it is marked sent at once (before the connection is
+    closed) and is never sent again, whatever fails afterwards. Database errors before that
+    point propagate, so the task retries with a short back-off."""
+    if not delivery_claim(delivery_id=delivery_id, token=token):
         return "skipped"
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     notification = delivery.notification
@@ -195,6 +234,13 @@ def delivery_send(*, delivery_id: int) -> str:
     pref = preference_for(recipient) if recipient is not None else None
     if recipient is not None and not _still_wanted(recipient, pref, delivery.channel):
         return _finish(delivery, Delivery.Status.CANCELLED)
+    accepted = False
+
+    def mark_accepted() -> None:
+        nonlocal accepted
+        accepted = True
+        _mark_sent(delivery)
+
     try:
         message = message_render(
             notification, include_details=bool(pref is not None and pref.include_details)
@@ -203,17 +249,54 @@ def delivery_send(*, delivery_id: int) -> str:
             return _finish(delivery, Delivery.Status.CANCELLED)
         if delivery.channel == Channel.EMAIL:
             address = recipient.email if recipient is not None else notification.to_address
-            channels.email_send(to=address, message=message, delivery_id=delivery.pk)
+            channels.email_send(
+                to=address,
+                message=message,
+                delivery_id=delivery.pk,
+                message_id=delivery_message_id(delivery),
+                on_accepted=mark_accepted,
+            )
         else:
             if pref is None:  # SMS rows exist only for people with preferences
                 raise RuntimeError("An SMS delivery without the recipient's preferences.")
-            channels.sms_send(to=pref.sms_number, message=message)
+            channels.sms_send(
+                to=pref.sms_number,
+                message=message,
+                idempotency_key=delivery_idempotency_key(delivery),
+            )
+            mark_accepted()
     except Exception as exc:
+        if accepted:
+            # The server has it (a time limit or a database error after acceptance): record
+            # "sent" if that did not happen yet, and never send it again.
+            logger.warning("Delivery %s accepted; recording it after %s", delivery.pk, type(exc))
+            _mark_sent(delivery)
+            return "sent"
+        if isinstance(exc, DB_TRANSIENT):
+            raise  # nothing was sent: the task tries again shortly, taking back its own claim
         if channels.is_retryable(exc):
             return _retry_or_fail(delivery, exc)
         logger.warning("Delivery %s failed and will not be retried: %s", delivery.pk, type(exc))
         return _finish(delivery, Delivery.Status.FAILED, error=_error_code(exc))
-    return _finish(delivery, Delivery.Status.SENT)
+    return "sent"
+
+
+def _mark_sent(delivery: Delivery) -> None:
+    """Record an accepted message, trying again through a short database outage. If the database
+    stays away the row is left "sending" and the sweep sends it again after the stale-claim limit
+    (with the same Message-ID): the one window in which a repeat can happen."""
+    for wait in (*_MARK_WAITS, None):
+        try:
+            _finish(delivery, Delivery.Status.SENT)
+        except DB_TRANSIENT:
+            if wait is None:
+                logger.error("Delivery %s was sent but could not be recorded", delivery.pk)
+                return
+            if not connection.in_atomic_block:
+                connection.close()  # a fresh connection on the next try
+            time.sleep(wait)
+        else:
+            return
 
 
 def _still_wanted(recipient: User, pref: NotificationPreference | None, channel: str) -> bool:
@@ -232,27 +315,52 @@ def _finish(delivery: Delivery, status: str, *, error: str = "") -> str:
     if status == Delivery.Status.SENT:
         fields["sent_at"] = now
     # Only the claim holder finishes: the row must still be in "sending".
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
-    if status == Delivery.Status.FAILED:
-        audit_record(
-            actor=None,
-            action="notifications.delivery_failed",
-            target=delivery,
-            detail={"channel": delivery.channel, "attempts": delivery.attempts},
-        )
+    updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        **fields
+    )
+    if updated and status == Delivery.Status.FAILED:
+        _failed(delivery, error=error)
     return str(status)
+
+
+def _failed(delivery: Delivery, *, error: str) -> None:
+    """A delivery gave up: audit it, log it for the operators, and tell the clinic's staff."""
+    logger.error("Delivery %s failed for good (%s)", delivery.pk, error)
+    audit_record(
+        actor=None,
+        action="notifications.delivery_failed",
+        target=delivery,
+        detail={"channel": delivery.channel, "attempts": delivery.attempts},
+    )
+    if delivery.notification.kind == STAFF_ALERT_KIND:
+        return  # an alert about a failed alert would loop
+    now = timezone.now()
+    for staff in User.objects.filter(role=Role.STAFF, is_active=True).order_by("pk"):
+        notification_queue(
+            recipient=staff,
+            kind=STAFF_ALERT_KIND,
+            event_key=f"delivery-failed:{delivery.pk}:{int(now.timestamp())}",
+            context_ids={"delivery": delivery.pk},
+            now=now,
+        )
+
+
+STAFF_ALERT_KIND = "delivery_failed"
 
 
 @transaction.atomic
 def _retry_or_fail(delivery: Delivery, exc: BaseException) -> str:
-    if delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-        return _finish(delivery, Delivery.Status.FAILED, error=_error_code(exc))
     now = timezone.now()
+    first = delivery.first_attempt_at or now
+    window = timedelta(seconds=settings.NOTIFICATIONS_RETRY_FOR_SECONDS)
     delay = _backoff_seconds(delivery.attempts)
+    if now + timedelta(seconds=delay) > first + window:
+        return _finish(delivery, Delivery.Status.FAILED, error=_error_code(exc))
     updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
         status=Delivery.Status.PENDING,
         not_before=now + timedelta(seconds=delay),
         queued_at=now,
+        claim_token="",
         last_error=_error_code(exc),
         updated_at=now,
     )
@@ -269,11 +377,13 @@ def _retry_or_fail(delivery: Delivery, exc: BaseException) -> str:
 def deliveries_requeue(*, now: datetime | None = None) -> int:
     """Re-queue deliveries left behind: due and pending but not queued for a while (queue lost,
     Redis restarted, quiet hours over), or claimed by a worker that died. Rows are locked with
-    SKIP LOCKED and stamped before commit, so two sweeps at once never queue the same row."""
+    SKIP LOCKED and stamped before commit, so two sweeps at once never queue the same row.
+    A claim taken back counts: after NOTIFICATIONS_MAX_TAKEBACKS the delivery fails (a message
+    that kills the worker every time must not loop for ever)."""
     now = now or timezone.now()
     requeue_after = timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
     stale_after = timedelta(seconds=settings.NOTIFICATIONS_STALE_CLAIM_SECONDS)
-    left = (
+    left = list(
         Delivery.objects.select_for_update(skip_locked=True)
         .filter(
             Q(
@@ -284,18 +394,36 @@ def deliveries_requeue(*, now: datetime | None = None) -> int:
             | Q(status=Delivery.Status.SENDING, claimed_at__lte=now - stale_after)
         )
         .order_by("not_before", "pk")
-        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_BATCH]
+        .values_list("pk", "status", "takebacks")[: settings.NOTIFICATIONS_SWEEP_BATCH]
     )
-    ids = list(left)
-    if not ids:
+    if not left:
         return 0
+    poisoned = [
+        pk
+        for pk, status, takebacks in left
+        if status == Delivery.Status.SENDING
+        and takebacks + 1 >= settings.NOTIFICATIONS_MAX_TAKEBACKS
+    ]
+    taken_back = [pk for pk, status, _t in left if status == Delivery.Status.SENDING]
+    ids = [pk for pk, _s, _t in left if pk not in poisoned]
+    Delivery.objects.filter(pk__in=taken_back).update(takebacks=F("takebacks") + 1)
+    for delivery in Delivery.objects.filter(pk__in=poisoned).select_related("notification"):
+        _finish(delivery, Delivery.Status.FAILED, error="WorkerLost")
     Delivery.objects.filter(pk__in=ids).update(
-        status=Delivery.Status.PENDING, queued_at=now, updated_at=now
+        status=Delivery.Status.PENDING, queued_at=now, claim_token="", updated_at=now
     )
     for delivery_id in ids:
         _queue(delivery_id)
-    logger.info("Sweep re-queued %s deliveries", len(ids))
+    logger.info("Sweep re-queued %s deliveries, failed %s", len(ids), len(poisoned))
     return len(ids)
+
+
+SWEEP_HEARTBEAT = "sweep"
+
+
+def heartbeat_record(*, name: str, now: datetime | None = None) -> None:
+    """Note that a periodic job ran (its own short transaction, after the job's)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": now or timezone.now()})
 
 
 @transaction.atomic
@@ -308,11 +436,24 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
     now = timezone.now()
     delivery.status = Delivery.Status.PENDING
     delivery.attempts = 0
+    delivery.takebacks = 0
+    delivery.first_attempt_at = None
     delivery.not_before = now
     delivery.queued_at = now
     delivery.claimed_at = None
+    delivery.claim_token = ""
     delivery.save(
-        update_fields=["status", "attempts", "not_before", "queued_at", "claimed_at", "updated_at"]
+        update_fields=[
+            "status",
+            "attempts",
+            "takebacks",
+            "first_attempt_at",
+            "not_before",
+            "queued_at",
+            "claimed_at",
+            "claim_token",
+            "updated_at",
+        ]
     )
     audit_record(
         actor=actor,
@@ -364,8 +505,8 @@ def preference_update(
     email_enabled: bool,
     sms_enabled: bool,
     sms_number: str,
-    quiet_start: time | None,
-    quiet_end: time | None,
+    quiet_start: Time | None,
+    quiet_end: Time | None,
     include_details: bool,
 ) -> NotificationPreference:
     """People set their own channels, quiet hours and the opt-in to details. In-app is always on."""

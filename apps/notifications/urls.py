@@ -13,4 +13,6 @@ urlpatterns = [
         name="notification-read",
     ),
     path("notifications/settings/", views.preferences, name="preferences"),
+    # Beside /healthz/ (the load balancers' check): the operators' view of background delivery.
+    path("healthz/deliveries/", views.delivery_health, name="health"),
 ]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.access import Role, role_required
+from apps.accounts.access import Role, public, role_required
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
@@ -73,3 +77,27 @@ def preferences(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Your notification settings are saved.")
             return HttpResponseRedirect(reverse("notifications:preferences"))
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+def _has_health_token(request: HttpRequest) -> bool:
+    token: str = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and secrets.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+# Public in the access sense: monitoring has no session. It answers only a bearer token
+# (HEALTH_TOKEN) or a signed-in staff member; anyone else gets 401 or 403 and no figures.
+@public
+@require_GET
+@never_cache
+def delivery_health(request: HttpRequest) -> HttpResponse:
+    """For operators: how the outbox is doing (counts only), 503 past the thresholds."""
+    if not _has_health_token(request):
+        if not request.user.is_authenticated:
+            response = JsonResponse({"detail": "Authentication required."}, status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="health"'
+            return response
+        if getattr(request.user, "role", None) != Role.STAFF:
+            return JsonResponse({"detail": "Not allowed."}, status=403)
+    health = selectors.delivery_health()
+    return JsonResponse(health.as_dict(), status=200 if health.healthy else 503)

@@ -98,7 +98,7 @@ def test_consent_text_has_every_disclosure_element(patient, supervisor, consent)
     text = consent.consent_text
     for element in (
         patient.full_name,  # the patient's name
-        "Riverside Recovery Clinic",  # who discloses
+        "Riverside Health Centre",  # who discloses
         "dose schedule",  # what is disclosed
         supervisor.full_name,  # the named recipient
         "watch me take my doses",  # the purpose

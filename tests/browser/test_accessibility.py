@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 # Downloads and machine-readable routes are not pages.
 NOT_PAGES = {
     "core:healthz",
+    "notifications:health",
     "core:theme",
     "api:schema",
     "api:accounts-api:me",

@@ -259,3 +259,14 @@ def test_the_public_help_page_queries_do_not_grow_with_entries(
             client.get(reverse("content:faq-public"))
         with django_assert_num_queries(0):
             client.get(reverse("content:faq-public"))
+
+
+@pytest.mark.django_db
+def test_help_promises_nothing_the_portal_does_not_do() -> None:
+    """Reminders come with the dosing part: until then no answer may say the portal sends them
+    (issue 12). The supervision answer is worded to hold either way."""
+    entry = FaqEntry.objects.get(slug="supervision-in-the-portal", language="en-gb")
+    assert "reminds you" not in entry.answer
+    assert entry.version == 2
+    assert entry.versions.count() == 2
+    assert not FaqEntry.objects.filter(answer__icontains="portal reminds").exists()

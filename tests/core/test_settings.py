@@ -89,6 +89,29 @@ def test_env_example_explains_every_variable() -> None:
             ), f"{line.split('=')[0]} has no comment above it"
 
 
+def test_production_without_redis_refuses_to_start_unless_single_machine() -> None:
+    env = {**PRODUCTION_ENV, "REDIS_URL": ""}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "notifications.E003" in result.stderr
+    single = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**env, "SINGLE_MACHINE": "true"}
+    )
+    assert single.returncode == 0, single.stdout + single.stderr
+
+
+def test_development_without_redis_still_starts() -> None:
+    result = manage("check", env={"DEBUG": "true", "REDIS_URL": "", "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_issuer_naming_the_treatment_is_refused() -> None:
+    result = manage("check", env={**PRODUCTION_ENV, "CLINIC_SHORT_NAME": "Naltrexone programme"})
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "naltrexone" in result.stderr
+
+
 def test_proxy_count_sets_every_client_address_reader() -> None:
     result = manage(
         "shell",

@@ -48,7 +48,7 @@ def test_three_sessions_in_the_first_month_when_the_clinician_asks():
     assert next_due(start=START, sessions=[d(1), d(9), d(20)], cadence=cadence) == d(48)
 
 
-def test_the_cadence_starts_at_the_intake_decision_until_dosing_lands(patient, clinician):
+def test_the_cadence_starts_at_the_intake_decision_until_a_plan_exists(patient, clinician):
     assert selectors.cadence_start_for(patient) is None
     make_eligible(patient, clinician)
     assert selectors.cadence_start_for(patient) == timezone.localdate()

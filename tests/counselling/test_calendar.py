@@ -113,13 +113,13 @@ def test_subjects_and_calendar_text_say_appointment_at_the_clinic_and_nothing_cl
         send_all()
     assert len(mail.outbox) == 2
     for message in mail.outbox:
-        assert message.subject.startswith("Appointment at Riverside Recovery Clinic")
+        assert message.subject.startswith("Appointment at Riverside Health Centre")
         event = _event(_ics(message))
         text = (
             " ".join(str(event.get(k, "")) for k in ("summary", "description", "location"))
             + message.subject
         )
-        assert str(event["summary"]) == "Appointment at Riverside Recovery Clinic"
+        assert str(event["summary"]) == "Appointment at Riverside Health Centre"
         for word in (*CLINICAL_WORDS, "counselling", "counseling", "therapy"):
             assert word not in text.lower(), word
     invitation = next(m for m in mail.outbox if m.to == ["sam@x.example"])

@@ -52,7 +52,7 @@ def test_the_reminder_is_queued_once_however_often_the_sweep_runs(booking):
     reminders = [m for m in mail.outbox if "reminder" in m.subject]
     assert len(reminders) == 1
     assert "Monday 26 October, 9:00am" in reminders[0].body
-    assert reminders[0].subject == "Appointment at Riverside Recovery Clinic: reminder"
+    assert reminders[0].subject == "Appointment at Riverside Health Centre: reminder"
 
 
 def test_a_moved_appointment_gets_a_reminder_for_its_new_time_only(booking, patient):

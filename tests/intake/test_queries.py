@@ -47,8 +47,9 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         made = n
         # session, user, two-factor check, consents to confirm, patient count, urgent tasks
         # panel, intake queue panel, unread notifications (header), appointments panel: today's
-        # sessions, caseload, intake decisions (none eligible here)
-        with django_assert_num_queries(11):
+        # sessions, caseload, intake decisions (none eligible here); treatment plans panel
+        # (patients ready to start, patients on treatment: apps/dosing)
+        with django_assert_num_queries(14):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
@@ -67,8 +68,9 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     )  # warm: the clinic settings are kept by the process after one read
     # session, user, consents, pathway state, answers, current safety version (safety panel),
     # unread notifications (header), appointments panel: next booking, intake decision (none
-    # yet: no cadence)
-    with django_assert_num_queries(9):
+    # yet: no cadence), the newest treatment plan (overdose panel, apps/dosing), the open plan
+    # (dose panel)
+    with django_assert_num_queries(12):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 

@@ -6,26 +6,10 @@ from typing import Any
 
 import pytest
 
+from apps.core.privacy import CLINICAL_WORDS
 from apps.notifications.channels import LocmemSmsBackend
 from apps.notifications.models import Delivery
 from apps.notifications.tasks import send_delivery
-
-CLINICAL_WORDS = (
-    "naltrexone",
-    "opioid",
-    "alcohol",
-    "heroin",
-    "overdose",
-    "withdrawal",
-    "relapse",
-    "addiction",
-    "diagnosis",
-    "score",
-    "dose",
-    "mg",
-    "liver",
-)
-
 
 # Kinds whose message needs its object to exist (an invitation, an appointment): the generic
 # tests below leave them out; each is tested with its object in its own app's tests
@@ -47,13 +31,22 @@ OBJECT_KINDS = frozenset(
 def _sms_outbox(settings: Any) -> Any:
     settings.NOTIFICATIONS_SMS_BACKEND = "apps.notifications.channels.LocmemSmsBackend"
     LocmemSmsBackend.outbox.clear()
+    LocmemSmsBackend.keys.clear()
     yield LocmemSmsBackend.outbox
     LocmemSmsBackend.outbox.clear()
+    LocmemSmsBackend.keys.clear()
 
 
 @pytest.fixture
 def sms_outbox(_sms_outbox: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return _sms_outbox
+
+
+# Kinds whose messages load real objects at send time (an invitation, an account's reset link):
+# tests/notifications/test_account_mail.py and the invitation tests send those for real.
+NEEDS_OBJECTS = OBJECT_KINDS | {"account_password_reset", "account_email_confirmation"}
+
+__all__ = ["CLINICAL_WORDS", "NEEDS_OBJECTS", "OBJECT_KINDS"]
 
 
 def run_deliveries(*deliveries: Delivery) -> list[str]:

@@ -122,3 +122,84 @@ class PrivateRedis:
 
     def queue_length(self) -> int:
         return int(self._client().llen("celery"))
+
+
+class TcpProxy:
+    """A TCP proxy on loopback in front of a real server (PostgreSQL): `cut(seconds)` drops every
+    connection through it and refuses new ones for that long, as a network outage would. Only
+    the processes pointed at the proxy lose the database; the shared server never stops."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+        self.target = (target_host, target_port)
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = int(self.listener.getsockname()[1])
+        self.lock = threading.Lock()
+        self.sockets: set[socket.socket] = set()
+        self.down_until = 0.0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def start(self) -> TcpProxy:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.running = False
+        with contextlib.suppress(OSError):
+            self.listener.close()
+        self._drop_all()
+
+    def cut(self, seconds: float) -> None:
+        self.down_until = time.monotonic() + seconds
+        self._drop_all()
+
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def _drop_all(self) -> None:
+        with self.lock:
+            doomed = list(self.sockets)
+            self.sockets.clear()
+        for sock in doomed:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                client, _addr = self.listener.accept()
+            except OSError:
+                return
+            if self.is_down:
+                client.close()  # the database is unreachable
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.sockets.update({client, upstream})
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)

@@ -29,3 +29,27 @@ def test_anonymous_pages_pay_no_query_for_the_count(db, django_assert_num_querie
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert unread(request) == {}
+
+
+# --- A queue the workers can reach --------------------------------------------------------------
+
+
+def test_production_without_redis_is_refused(settings):
+    from apps.notifications.checks import broker_configured
+
+    settings.DEBUG = False
+    settings.REDIS_URL = ""
+    settings.SINGLE_MACHINE = False
+    assert [e.id for e in broker_configured(None)] == ["notifications.E003"]
+
+
+def test_single_machine_on_purpose_and_development_are_allowed(settings):
+    from apps.notifications.checks import broker_configured
+
+    settings.REDIS_URL = ""
+    settings.DEBUG, settings.SINGLE_MACHINE = False, True
+    assert broker_configured(None) == []
+    settings.DEBUG, settings.SINGLE_MACHINE = True, False
+    assert broker_configured(None) == []
+    settings.DEBUG, settings.REDIS_URL = False, "redis://redis.example.org:6379/0"
+    assert broker_configured(None) == []

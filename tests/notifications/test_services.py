@@ -20,7 +20,7 @@ from apps.audit.models import AuditEvent
 from apps.core.exceptions import ServiceError
 from apps.notifications import kinds, services
 from apps.notifications.models import Channel, Delivery, Notification
-from tests.notifications.conftest import CLINICAL_WORDS, OBJECT_KINDS, run_deliveries
+from tests.notifications.conftest import CLINICAL_WORDS, NEEDS_OBJECTS, run_deliveries
 
 
 def queue(recipient, *, kind="portal_update", key="event:1", **kwargs):
@@ -112,10 +112,10 @@ def _failing_send(exc):
     return send
 
 
-def test_transport_error_backs_off_then_fails_after_the_limit(
+def test_transport_error_backs_off_then_fails_after_the_retry_window(
     patient, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    settings.NOTIFICATIONS_RETRY_FOR_SECONDS = 300
     settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 60
     monkeypatch.setattr(
         "apps.notifications.channels.email_send",
@@ -143,6 +143,32 @@ def test_transport_error_backs_off_then_fails_after_the_limit(
     assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempts == 3
     assert AuditEvent.objects.filter(action="notifications.delivery_failed").count() == 1
+
+
+def test_transport_errors_are_retried_for_a_day_with_capped_back_off(patient, monkeypatch):
+    """Defaults: a mail server down for hours still gets the message once it is back; the
+    delivery fails (and staff hear of it) only after a full day of capped back-off."""
+    monkeypatch.setattr(
+        "apps.notifications.channels.email_send", _failing_send(ConnectionRefusedError())
+    )
+    delivery = queue(patient).deliveries.get()
+    start = timezone.now()
+    outcomes: list[str] = []
+    waits: list[float] = []
+    with time_machine.travel(start, tick=False) as traveller:
+        while True:
+            outcome = run_deliveries(delivery)[0]
+            outcomes.append(outcome)
+            delivery.refresh_from_db()
+            if outcome != "retry":
+                break
+            waits.append((delivery.not_before - timezone.now()).total_seconds())
+            traveller.move_to(delivery.not_before)
+        gave_up = timezone.now()
+    assert outcomes[-1] == "failed"
+    assert gave_up - start >= timedelta(hours=23, minutes=45)
+    assert max(waits) == 900  # capped at NOTIFICATIONS_RETRY_MAX_SECONDS
+    assert waits[:4] == [60, 120, 240, 480]
 
 
 @pytest.mark.parametrize(
@@ -222,7 +248,7 @@ def test_turning_email_off_cancels_a_waiting_email(patient):
 # --- Privacy ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", sorted(set(kinds.KINDS) - OBJECT_KINDS))
+@pytest.mark.parametrize("kind", sorted(set(kinds.KINDS) - NEEDS_OBJECTS))
 @pytest.mark.parametrize("opted_in", [False, True])
 def test_subjects_never_carry_clinical_words(clinician, monkeypatch, kind, opted_in):
     spec = kinds.KINDS[kind]
@@ -390,7 +416,7 @@ def test_sweep_requeues_lost_and_abandoned_deliveries_once(
 
 
 def _failed_delivery(patient, monkeypatch, settings):
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    settings.NOTIFICATIONS_RETRY_FOR_SECONDS = 0
     with monkeypatch.context() as m:
         m.setattr("apps.notifications.channels.email_send", _failing_send(ConnectionRefusedError()))
         delivery = queue(patient).deliveries.get()
@@ -535,11 +561,12 @@ def test_console_sms_backend_prints_a_general_message(patient, settings, capsys)
     delivery = queue(patient).deliveries.get()
     assert run_deliveries(delivery) == ["sent"]
     out = capsys.readouterr().out
-    assert "SMS to +44 7700 900123: There is something new for you in the portal." in out
+    key = services.delivery_idempotency_key(delivery)
+    assert f"SMS to +44 7700 900123 [{key}]: There is something new for you in the portal." in out
 
 
 class FlakySms:
-    def send(self, *, to, text):
+    def send(self, *, to, text, idempotency_key):
         from apps.notifications.channels import TransportError
 
         raise TransportError("provider unavailable")

@@ -129,7 +129,7 @@ def test_bad_preferences_show_the_error_by_the_field(client, patient, data, fiel
 
 
 def _failed(patient, monkeypatch, settings):
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    settings.NOTIFICATIONS_RETRY_FOR_SECONDS = 0
 
     def refuse(**kwargs):
         raise ConnectionRefusedError

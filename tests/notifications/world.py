@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.notifications.services import notification_queue
+from apps.notifications.services import SWEEP_HEARTBEAT, heartbeat_record, notification_queue
 
 
 def build(world: Any) -> None:
@@ -13,3 +13,4 @@ def build(world: Any) -> None:
     )
     world.objects["notification"] = notification
     world.url_kwargs["notification_id"] = notification.pk
+    heartbeat_record(name=SWEEP_HEARTBEAT)  # beat is alive: the health endpoint answers 200

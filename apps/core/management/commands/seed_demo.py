@@ -25,6 +25,7 @@ DEMO_STEPS = [
     "apps.content.demo",
     "apps.notifications.demo",
     "apps.counselling.demo",
+    "apps.dosing.demo",
 ]
 
 
