@@ -51,6 +51,13 @@ ALLOWED_DETAIL_KEYS = frozenset(
         "override",  # booking cut-off overridden
         "late",  # cancelled after the cut-off
         "kind",  # clinician's schedule exception: leave or extra hours
+        "doses",  # how many scheduled doses a plan change made (a count)
+        "change",  # what kind of plan change (new version, stop)
+        "dropped",  # counts of scheduled doses dropped and made by a change
+        "made",
+        "first_dose",  # whether this was the plan's first dose
+        "dose",  # id of the scheduled dose an outcome belongs to
+        "supersedes",  # id of the outcome a correction replaces
     }
 )
 

@@ -271,7 +271,7 @@ def plan_create(
         action="dosing.plan_created",
         target=plan,
         patient=patient,
-        detail={"schedule": version.schedule, "version": version.number, "doses": made},
+        detail={"version": version.number, "doses": made},
     )
     return plan
 
@@ -697,7 +697,7 @@ def dose_outcome_record(
         action="dosing.outcome_recorded",
         target=row,
         patient=dose.patient_id,
-        detail={"outcome": outcome, "late": is_late, "first_dose": first, "dose": dose.pk},
+        detail={"late": is_late, "first_dose": first, "dose": dose.pk},
     )
     if taken:
         _move_pathway_on(actor, dose, first=first)
@@ -767,7 +767,7 @@ def dose_outcome_correct(
         action="dosing.outcome_corrected",
         target=row,
         patient=previous.dose.patient_id,
-        detail={"from": previous.outcome, "to": outcome, "supersedes": previous.pk},
+        detail={"supersedes": previous.pk},
     )
     return row
 

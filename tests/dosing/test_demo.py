@@ -13,7 +13,8 @@ from apps.dosing import selectors
 from apps.dosing.models import DoseOutcome, NaloxoneKit, TreatmentPlan
 
 
-def test_demo_plans_have_60_days_of_history(db):
+def test_demo_plans_have_60_days_of_history(db, settings):
+    settings.DEBUG = True  # seed_demo refuses to run on a real site
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())  # safe to repeat
     assert TreatmentPlan.objects.count() == 2

@@ -107,7 +107,10 @@ def test_an_intake_override_of_a_stale_urine_screen_does_not_carry_over(
     fill(patient)
     _results(clinician, patient, challenge_on=TODAY, urine_on=TODAY - dt.timedelta(days=5))
     intake_services.gate_override(
-        actor=clinician, patient=patient, gate="urine_screen", reason="Repeat booked for Monday"
+        actor=clinician,
+        patient=patient,
+        gate="urine_screen",
+        reason="Repeat screen booked for Monday; the patient has been abstinent for 10 days",
     )
     clock.move_to(NOW + dt.timedelta(minutes=1))
     intake_services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
@@ -122,7 +125,10 @@ def test_an_intake_override_of_a_stale_urine_screen_does_not_carry_over(
     clock.move_to(NOW + dt.timedelta(minutes=2))
     intake_services._withdraw_overrides(actor=clinician, patient=patient, gate="urine_screen")
     intake_services.gate_override(
-        actor=clinician, patient=patient, gate="urine_screen", reason="Clinic screen this morning"
+        actor=clinician,
+        patient=patient,
+        gate="urine_screen",
+        reason="Clinic screen this morning was negative; safe to go ahead today",
     )
     assert gate(patient).allowed
 
@@ -162,8 +168,14 @@ def test_an_open_self_harm_task_blocks_until_closed(eligible, clinician):
     )
     result = gate(eligible)
     assert not result.allowed
-    assert "thoughts of self-harm is open" in result.reasons[0]
-    task_resolve(actor=clinician, task=task, outcome_code="seen")
+    assert "self-harm task is open" in result.reasons[0]
+    task_resolve(
+        actor=clinician,
+        task=task,
+        outcome_code="seen",
+        note="Seen in clinic; risk assessed and a safety plan agreed.",
+        confirmed=True,
+    )
     assert gate(eligible).allowed
 
 

@@ -39,7 +39,8 @@ def test_the_first_dose_moves_the_pathway_to_induction_and_the_next_to_maintenan
     assert result.created
     assert Pathway.objects.get(patient=started.patient).state == PathwayState.MAINTENANCE
     event = AuditEvent.objects.filter(action="dosing.outcome_recorded").latest("pk")
-    assert event.detail["outcome"] == "witnessed"
+    # The outcome is a clinical fact: kept in the dose record, not in the audit detail.
+    assert "outcome" not in event.detail
     assert "note" not in event.detail
 
 
