@@ -21,6 +21,23 @@ KINDS: dict[str, Kind] = {
         title="Questionnaire ready for review",
         action="Review the answers and record the tests.",
     ),
+    # Missed-dose escalation (apps/dosing/escalation.py, DOMAIN.md section 4).
+    "dosing.unprotected": Kind(
+        title="Patient unprotected: no dose taken since the last one wore off",
+        action="Check in with the patient and their supervisor.",
+    ),
+    "dosing.missed_urgent": Kind(
+        title="Missed doses: call the patient back",
+        action="Call today and offer an early appointment; record who you spoke to.",
+    ),
+    "dosing.concern": Kind(
+        title="A supervisor raised a concern",
+        action="Read the concern, call today and record who you spoke to.",
+    ),
+    "dosing.reinduction": Kind(
+        title="Re-induction check required before the next dose",
+        action="Urine drug screen (and a naloxone challenge if in doubt); restart at 25 mg.",
+    ),
 }
 
 # Outcome codes a clinician can close a task with.
