@@ -10,6 +10,9 @@ from dataclasses import dataclass
 class Kind:
     title: str
     action: str  # what the clinician should do, in a few words
+    # A route (taking `urgent_task_id`) where the task closes on purpose: an outcome, a note and
+    # a confirmation. Such tasks have no one-click close on the worklist.
+    close_url: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -29,14 +32,17 @@ KINDS: dict[str, Kind] = {
     "dosing.missed_urgent": Kind(
         title="Missed doses: call the patient back",
         action="Call today and offer an early appointment; record who you spoke to.",
+        close_url="escalation:task-close",
     ),
     "dosing.concern": Kind(
         title="A supervisor raised a concern",
         action="Read the concern, call today and record who you spoke to.",
+        close_url="escalation:task-close",
     ),
     "dosing.reinduction": Kind(
         title="Re-induction check required before the next dose",
         action="Urine drug screen (and a naloxone challenge if in doubt); restart at 25 mg.",
+        close_url="escalation:task-close",
     ),
 }
 
@@ -49,6 +55,11 @@ OUTCOMES: list[tuple[str, str]] = [
     ("not_needed", "No action needed"),
 ]
 OUTCOME_CODES = frozenset(code for code, _ in OUTCOMES)
+
+
+def kind_close_url(code: str) -> str:
+    kind = KINDS.get(code)
+    return kind.close_url if kind else ""
 
 
 def kind_title(code: str) -> str:

@@ -9,7 +9,7 @@ from apps.accounts import access
 from apps.accounts.models import PatientProfile, User
 from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
-from apps.worklist.kinds import OUTCOME_CODES
+from apps.worklist.kinds import OUTCOME_CODES, kind_close_url
 from apps.worklist.models import Task
 
 
@@ -78,12 +78,15 @@ def notify_task_raised(task: Task) -> None:
 
 
 @transaction.atomic
-def task_resolve(*, actor: User, task: Task, outcome_code: str) -> Task:
-    """The patient's responsible clinician closes an open task with an outcome code."""
+def task_resolve(*, actor: User, task: Task, outcome_code: str, deliberate: bool = False) -> Task:
+    """The patient's responsible clinician closes an open task with an outcome code. Kinds with
+    their own close page (`Kind.close_url`) close only from there (`deliberate`)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     access.ensure(access.can_manage_patient(actor, task.patient_id))
     if outcome_code not in OUTCOME_CODES:
         raise ServiceError("Choose what happened.", field="outcome_code")
+    if kind_close_url(task.kind) and not deliberate:
+        raise ServiceError("This task needs a note and a confirmation: open it to close it.")
     if task.status == Task.Status.DONE:
         raise ServiceError("This task is already done.")
     task.status = Task.Status.DONE

@@ -13,7 +13,7 @@ from apps.accounts.access import Role, role_required
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
 from apps.worklist import selectors, services
-from apps.worklist.kinds import OUTCOMES, kind_title
+from apps.worklist.kinds import OUTCOMES, kind_close_url, kind_title
 from apps.worklist.models import Task
 
 
@@ -23,7 +23,12 @@ class ResolveForm(forms.Form):
 
 def task_rows(tasks: list[Task]) -> list[dict[str, object]]:
     return [
-        {"task": t, "title": kind_title(t.kind), "form": ResolveForm(prefix=f"t{t.pk}")}
+        {
+            "task": t,
+            "title": kind_title(t.kind),
+            "close_url": kind_close_url(t.kind),
+            "form": ResolveForm(prefix=f"t{t.pk}"),
+        }
         for t in tasks
     ]
 

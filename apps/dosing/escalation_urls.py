@@ -1,0 +1,13 @@
+"""Routes for escalation (concerns, closing urgent dosing tasks). Kept apart from the dosing
+pages' routes so each part can change without the other."""
+
+from django.urls import path
+
+from apps.dosing import escalation_views as views
+
+app_name = "escalation"
+
+urlpatterns = [
+    path("supervising/<int:patient_id>/concern/", views.concern_create, name="concern-create"),
+    path("tasks/<int:urgent_task_id>/close/", views.task_close, name="task-close"),
+]

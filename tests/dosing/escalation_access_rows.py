@@ -1,0 +1,21 @@
+"""Access-matrix rows for the escalation routes. A concern is raised only by a supervisor whose
+consent is in force (another supervisor: 404); urgent dosing tasks close only for the patient's
+clinician (another clinician: 404)."""
+
+from __future__ import annotations
+
+from tests.matrix import row
+
+THEIR_SUPERVISOR = row(403, supervisor=200, stray_supervisor=404)
+THEIR_CLINICIAN = row(403, clinician=200, other_clinician=404)
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "escalation:concern-create": THEIR_SUPERVISOR,
+    "escalation:task-close": THEIR_CLINICIAN,
+}
+
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    # Empty forms re-render with their errors (200); nothing is raised or closed.
+    "escalation:concern-create": THEIR_SUPERVISOR,
+    "escalation:task-close": THEIR_CLINICIAN,
+}
