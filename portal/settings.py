@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.accounts.tasks.expire_invitations",
         "schedule": timedelta(hours=1),
     },
+    "fill-scheduled-doses": {
+        "task": "apps.dosing.tasks.fill_scheduled_doses",
+        "schedule": timedelta(hours=1),
+    },
     "sweep-notification-deliveries": {
         "task": "apps.notifications.tasks.sweep_deliveries",
         "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)),

@@ -23,6 +23,9 @@ from apps.intake.models import Pathway, PathwayState, PathwayTransition
 S = PathwayState
 PATIENT = "patient"
 CLINICIAN = "clinician"
+# Anyone who may record the patient's doses (the patient, a supervisor with consent in force, the
+# responsible clinician): the move follows from a dose record, which its own service checked.
+CARE_TEAM = "care_team"
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,9 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.ELIGIBLE, S.REVIEW): Move(CLINICIAN, reason_required=True),  # decision withdrawn
     # Treatment (made by the dosing part of the portal)
     (S.ELIGIBLE, S.INDUCTION): Move(CLINICIAN),
-    (S.INDUCTION, S.MAINTENANCE): Move(CLINICIAN),
+    (S.INDUCTION, S.MAINTENANCE): Move(CARE_TEAM),  # the first full dose after 25 mg
+    (S.MAINTENANCE, S.INDUCTION): Move(CLINICIAN, reason_required=True),  # restart at 25 mg
+    (S.ELIGIBLE, S.STOPPED): Move(CLINICIAN, reason_required=True),  # stopped before dose one
     (S.INDUCTION, S.PAUSED): Move(CLINICIAN, reason_required=True),
     (S.MAINTENANCE, S.PAUSED): Move(CLINICIAN, reason_required=True),
     (S.PAUSED, S.INDUCTION): Move(CLINICIAN, reason_required=True),  # re-induction
@@ -80,6 +85,8 @@ def transition(*, actor: User, patient: User, to: str, reason: str = "") -> Path
         )
     if move.by == PATIENT:
         access.ensure(actor.pk == patient.pk and actor.role == Role.PATIENT)
+    elif move.by == CARE_TEAM:
+        access.ensure(access.can_view_patient(actor, patient.pk))
     else:
         access.ensure(access.can_manage_patient(actor, patient.pk))
     if move.reason_required and not reason.strip():

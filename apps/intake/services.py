@@ -414,18 +414,121 @@ class FirstDoseGate:
     assessment: EligibilityAssessment
 
 
+# Results that go stale: an override of one of these made at the intake decision does not carry
+# over to the first dose (DOMAIN.md section 2).
+TIME_LIMITED_GATES = frozenset({"urine_screen", "naloxone", "last_opioid"})
+
+
 @transaction.atomic
 def first_dose_gate(*, patient: User, today: dt.date | None = None) -> FirstDoseGate:
-    """May the first dose be recorded today? Only when the clinician has found the patient
-    eligible, every gate passes or is overridden, the current safety messages are acknowledged,
-    and a supervisor consent is in force (or the clinic supervises). The check is stored."""
+    """May the first dose be given on `today` (the patient's day)? Only when the clinician has
+    found the patient eligible; every gate passes, or is overridden (for time-limited results:
+    overridden again after the intake decision); the naloxone challenge is dated after the last
+    reported opioid use and at most the clinic's limit (1 day) before the first dose; a naloxone
+    kit at home expires after the first dose; no urgent self-harm task is open; the current
+    safety messages are acknowledged; and a supervisor consent is in force (or the clinic
+    supervises). The check is stored; the refusal lists each reason in plain words."""
+    first_day = today or selectors.patient_today(patient)
     state = selectors.pathway_state_of(patient)
-    assessment = _assess(actor=None, patient=patient, purpose="first_dose", today=today)
-    reasons = [
-        g["reason"]
-        for g in assessment.gates
-        if g["outcome"] == engine.BLOCK and not g["overridden"]
-    ]
+    assessment = _assess(actor=None, patient=patient, purpose="first_dose", today=first_day)
+    fresh = _overrides_since_decision(patient)
+    reasons: list[str] = []
+    for g in assessment.gates:
+        if g["outcome"] != engine.BLOCK:
+            continue
+        if g["overridden"] and (g["code"] not in TIME_LIMITED_GATES or g["code"] in fresh):
+            continue
+        reason = g["reason"]
+        if g["overridden"]:
+            reason += (
+                " The override made at the intake decision does not carry over to the first "
+                "dose: record a fresh result or override it again."
+            )
+        reasons.append(reason)
+    reasons += _naloxone_challenge_reasons(patient, first_day, overridden="naloxone" in fresh)
+    reasons += _naloxone_kit_reasons(patient, first_day)
+    reasons += _self_harm_reasons(patient)
     if state != PathwayState.ELIGIBLE:
         reasons.insert(0, "The clinician has not recorded that the patient is eligible.")
     return FirstDoseGate(allowed=not reasons, reasons=reasons, assessment=assessment)
+
+
+def _overrides_since_decision(patient: User) -> frozenset[str]:
+    """Gates overridden after the latest eligible decision (made for the first dose)."""
+    decision = selectors.latest_eligible_decision(patient=patient)
+    overrides = selectors.live_overrides(patient)
+    if decision is not None:
+        overrides = overrides.filter(overridden_at__gt=decision.decided_at)
+    return frozenset(overrides.values_list("gate", flat=True))
+
+
+def _last_reported_opioid_use(answers: dict[str, Any]) -> dt.date | None:
+    """The latest date of opioid use the patient reported (any class)."""
+    section = answers.get("substances", {})
+    found: list[dt.date] = []
+    for key, value in section.items():
+        if "last" in key and key.endswith("date") and isinstance(value, str) and value:
+            try:
+                found.append(dt.date.fromisoformat(value))
+            except ValueError:
+                continue
+    return max(found) if found else None
+
+
+def _naloxone_challenge_reasons(
+    patient: User, first_day: dt.date, *, overridden: bool
+) -> list[str]:
+    """A negative challenge counts only when done after the last reported opioid use and no
+    more than the clinic's limit before the first dose (TIP 63: the challenge shows the patient
+    is opioid-free now, so it must be recent)."""
+    inputs = selectors.engine_inputs_for(patient=patient, today=first_day)
+    challenge = inputs.naloxone
+    if overridden or not engine.uses_opioids(inputs) or challenge is None:
+        return []  # not needed, overridden afresh, or already refused by the engine's gate
+    if challenge.result != "negative":
+        return []
+    clinic = clinic_settings_get()
+    reasons = []
+    last_use = _last_reported_opioid_use(dict(inputs.answers))
+    if last_use is not None and challenge.done_on <= last_use:
+        reasons.append(
+            "The naloxone test (a small dose of naloxone to check for withdrawal) was done "
+            f"on {challenge.done_on:%-d %B %Y}, not after the last reported opioid use on "
+            f"{last_use:%-d %B %Y}. Repeat it."
+        )
+    age = (first_day - challenge.done_on).days
+    limit = clinic.naloxone_challenge_max_age_days
+    if age > limit:
+        reasons.append(
+            f"The naloxone test was done {age} days before the first dose; it must be at most "
+            f"{limit} day{'s' if limit != 1 else ''} before. Repeat it."
+        )
+    return reasons
+
+
+def _naloxone_kit_reasons(patient: User, first_day: dt.date) -> list[str]:
+    """A naloxone kit at home with an expiry date after the first dose (DOMAIN.md 6.3)."""
+    from apps.dosing.selectors import naloxone_kit_current
+
+    kit = naloxone_kit_current(patient_id=patient.pk)
+    if kit is None:
+        return ["No naloxone kit at home is recorded."]
+    if kit.expires_on <= first_day:
+        return [
+            f"The naloxone kit at home expires on {kit.expires_on:%-d %B %Y}, not after the "
+            "first dose. Replace it and record the new one."
+        ]
+    return []
+
+
+def _self_harm_reasons(patient: User) -> list[str]:
+    """An open urgent self-harm task holds the first dose until the clinician closes it after
+    assessing the risk."""
+    if Task.objects.filter(
+        patient=patient, kind="intake.self_harm", status=Task.Status.OPEN
+    ).exists():
+        return [
+            "An urgent task about thoughts of self-harm is open: assess the risk and close the "
+            "task first."
+        ]
+    return []

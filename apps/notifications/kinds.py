@@ -83,6 +83,17 @@ KINDS: dict[str, Kind] = {
     ),
     # To a patient or supervisor: a dose is due soon (sent by the dosing part).
     "dose_reminder": Kind(label=_("Reminder")),
+    # To a patient whose treatment has stopped or ended: the overdose-and-tolerance safety message
+    # (DOMAIN.md section 6, message 3) waits on their dashboard (sent by the dosing part).
+    "treatment_safety": Kind(
+        label=_("An important message about your safety"), url_name="core:patient-dashboard"
+    ),
+    # To a supervisor: the supervised treatment has changed (stopped or ended).
+    "supervision_update": Kind(
+        label=_("An update about someone you support"),
+        url_name="accounts:supervised-patient-detail",
+        url_params={"patient_id": "patient"},
+    ),
     # A plain "there is something new in the portal", for parts without their own kind yet.
     "portal_update": Kind(label=_("Something new in the portal")),
 }

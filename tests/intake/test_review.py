@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from apps.audit.models import AuditEvent
+from apps.clinic.models import ClinicSettings
 from apps.core.exceptions import ServiceError
+from apps.dosing.services import naloxone_kit_record
 from apps.intake import services
 from apps.intake.models import (
     GateOverride,
@@ -259,10 +261,18 @@ def test_supervision_and_safety_gates_cannot_be_overridden(submitted, clinician)
             )
 
 
+def _kit(patient):
+    # The first dose also needs a naloxone kit at home that outlasts it (issue 8).
+    naloxone_kit_record(
+        actor=patient, patient=patient, expires_on=timezone.localdate() + dt.timedelta(days=365)
+    )
+
+
 def _eligible(patient, clinician):
     fill(patient)
     record_clean_tests(clinician, patient)
     services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
+    _kit(patient)
 
 
 def test_first_dose_gate_needs_safety_acknowledgement_and_a_supervisor(
@@ -292,6 +302,7 @@ def test_first_dose_gate_accepts_clinic_supervision(patient, clinician):
 
 def test_first_dose_gate_refuses_before_an_eligible_decision(submitted, clinician):
     record_clean_tests(clinician, submitted)
+    _kit(submitted)
     acknowledge_safety(submitted)
     services.support_record(
         actor=clinician, patient=submitted, clinic_supervision=True, counselling_plan="clinic"
@@ -302,6 +313,10 @@ def test_first_dose_gate_refuses_before_an_eligible_decision(submitted, clinicia
 
 
 def test_first_dose_gate_refuses_a_urine_screen_older_than_3_days(patient, clinician):
+    # Only the urine screen's age is under test: accept the naloxone test for a week here.
+    ClinicSettings.objects.update_or_create(
+        singleton=True, defaults={"naloxone_challenge_max_age_days": 7}
+    )
     _eligible(patient, clinician)
     acknowledge_safety(patient)
     services.support_record(
