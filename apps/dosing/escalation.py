@@ -52,6 +52,7 @@ from apps.dosing.models import (
     ScheduledDose,
     TreatmentPlan,
 )
+from apps.dosing.selectors import protected_hours
 
 # Outcomes that count as a missed dose for tier 3 and re-induction: the tablet was not taken.
 MISSED_OUTCOMES = (Outcome.MISSED, Outcome.REFUSED)
@@ -85,15 +86,6 @@ def thresholds_for(clinic: ClinicSettings, override: EscalationOverride | None) 
         in_window=clinic.tier3_missed_in_window,
         window_days=clinic.tier3_window_days,
     )
-
-
-def protected_hours(mg: int, clinic: ClinicSettings) -> int:
-    """24 h after 50 mg (or less), 48 h after 100 mg, 72 h after 150 mg (clinic settings)."""
-    if mg <= 50:
-        return clinic.protected_hours_50mg
-    if mg <= 100:
-        return clinic.protected_hours_100mg
-    return clinic.protected_hours_150mg
 
 
 @dataclass
