@@ -324,3 +324,9 @@ def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEnt
     patient = patient_get_for(user=user, patient_id=patient_id)
     entries = [entry for source in TIMELINE_SOURCES for entry in source(patient)]
     return patient, sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# Escalation adds alerts and concerns (apps/dosing/escalation_timeline.py).
+from apps.dosing.escalation_timeline import alert_entries, concern_entries  # noqa: E402
+
+TIMELINE_SOURCES += [alert_entries, concern_entries]

@@ -176,3 +176,18 @@ def test_the_worklist_links_urgent_dosing_tasks_to_their_close_page(
     client.force_login(clinician)
     body = client.get(reverse("worklist:task-list")).content.decode()
     assert reverse("escalation:task-close", args=[concern_task.pk]) in body
+
+
+def test_concerns_and_alerts_appear_on_the_clinicians_timeline(
+    patient, supervisor, clinician, consent
+):
+    make_plan(patient, clinician, start=D0)
+    _raise(supervisor, patient)
+    from apps.dosing.selectors import timeline_for
+
+    _patient, entries = timeline_for(user=clinician, patient_id=patient.pk)
+    kinds = {e.kind for e in entries}
+    assert {"alert", "concern"} <= kinds
+    alert = next(e for e in entries if e.kind == "alert")
+    assert alert.title == "Alert: A supervisor raised a concern (tier 3)"
+    assert "Told: 1 clinician" in alert.detail
