@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.dosing.escalation_tasks.sweep_escalation",
         "schedule": timedelta(minutes=5),
     },
+    # Monitoring during treatment (apps/dosing/monitoring.py): due dates are days, not minutes.
+    "sweep-dose-monitoring": {
+        "task": "apps.dosing.escalation_tasks.sweep_monitoring",
+        "schedule": timedelta(hours=6),
+    },
 }
 # Task modules outside the apps' tasks.py files.
 CELERY_IMPORTS = ["apps.dosing.escalation_tasks"]

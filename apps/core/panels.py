@@ -31,6 +31,7 @@ PROVIDERS: dict[str, list[str]] = {
         "apps.content.panels.overdose_panel_for",
         "apps.intake.panels.patient_next_step",
         "apps.content.panels.safety_messages_panel_for",
+        "apps.dosing.monitoring.patient_panel",
     ],
     "supervisor": [],
     "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],

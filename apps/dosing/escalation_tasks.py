@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.dosing import escalation
+from apps.dosing import escalation, monitoring
 
 
 # Not acks_late: a lost sweep is harmless, the next one runs five minutes later.
@@ -19,3 +19,9 @@ def sweep_escalation() -> int:
 def deliver_alert(alert_id: int) -> int:
     """Queue one alert's notifications and raise its worklist task (once)."""
     return escalation.alert_deliver(alert_id=alert_id).pk
+
+
+@shared_task(soft_time_limit=50, time_limit=60, ignore_result=True)
+def sweep_monitoring() -> int:
+    """Raise tasks for liver tests due or raised (beat, every 6 hours)."""
+    return monitoring.monitoring_sweep()

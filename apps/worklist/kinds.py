@@ -44,6 +44,15 @@ KINDS: dict[str, Kind] = {
         action="Urine drug screen (and a naloxone challenge if in doubt); restart at 25 mg.",
         close_url="escalation:task-close",
     ),
+    # Monitoring during treatment (apps/dosing/monitoring.py, DOMAIN.md section 7).
+    "dosing.liver_due": Kind(
+        title="Liver blood test due",
+        action="Arrange the liver blood test and record the result.",
+    ),
+    "dosing.liver_raised": Kind(
+        title="Liver blood test raised during treatment",
+        action="Review today: consider stopping and specialist advice (UK SmPC).",
+    ),
 }
 
 # Outcome codes a clinician can close a task with.

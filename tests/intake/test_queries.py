@@ -56,8 +56,8 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     services.questionnaire_step_save(actor=patient, step="about", answers=answers()["about"])
     # session, user, consents, pathway state, answers, current safety version (safety panel),
     # clinic settings (panel), clinic settings (layout), session save (savepoint, update, release), unread notifications (header),
-    # the newest treatment plan (overdose panel, apps/dosing)
-    with django_assert_num_queries(13):
+    # the newest treatment plan (overdose panel, apps/dosing), the open plan (monitoring panel)
+    with django_assert_num_queries(14):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
