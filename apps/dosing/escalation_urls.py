@@ -10,4 +10,5 @@ app_name = "escalation"
 urlpatterns = [
     path("supervising/<int:patient_id>/concern/", views.concern_create, name="concern-create"),
     path("tasks/<int:urgent_task_id>/close/", views.task_close, name="task-close"),
+    path("caseload/", views.caseload, name="caseload"),
 ]

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, role_required
@@ -17,6 +17,7 @@ from apps.audit.services import audit_read
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
 from apps.dosing import concerns
+from apps.dosing.caseload import FILTERS, SORTS, caseload_rows_for
 from apps.dosing.escalation_models import Worry
 from apps.worklist.kinds import OUTCOMES, kind_title
 
@@ -147,5 +148,25 @@ def task_close(request: AuthedRequest, urgent_task_id: int) -> HttpResponse:
                 else ""
             ),
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_GET
+def caseload(request: AuthedRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "name")
+    flag = request.GET.get("flag", "")
+    rows = caseload_rows_for(user=request.user, sort=sort, flag=flag)
+    return render(
+        request,
+        "dosing/caseload.html",
+        {
+            "rows": rows,
+            "sort": sort if sort in SORTS else "name",
+            "flag": flag if flag in FILTERS else "",
+            "flag_label": FILTERS.get(flag, FILTERS[""]),
+            "sorts": SORTS,
+            "filters": FILTERS,
         },
     )

@@ -4,7 +4,7 @@ clinician (another clinician: 404)."""
 
 from __future__ import annotations
 
-from tests.matrix import row
+from tests.matrix import CLINICIANS, row
 
 THEIR_SUPERVISOR = row(403, supervisor=200, stray_supervisor=404)
 THEIR_CLINICIAN = row(403, clinician=200, other_clinician=404)
@@ -12,10 +12,13 @@ THEIR_CLINICIAN = row(403, clinician=200, other_clinician=404)
 EXPECTED: dict[str, dict[str, int]] = {
     "escalation:concern-create": THEIR_SUPERVISOR,
     "escalation:task-close": THEIR_CLINICIAN,
+    # Each clinician sees only the patients they are responsible for.
+    "escalation:caseload": CLINICIANS,
 }
 
 POST_EXPECTED: dict[str, dict[str, int]] = {
     # Empty forms re-render with their errors (200); nothing is raised or closed.
     "escalation:concern-create": THEIR_SUPERVISOR,
     "escalation:task-close": THEIR_CLINICIAN,
+    "escalation:caseload": row(403, clinician=405, other_clinician=405),
 }
