@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("apps.intake.urls")),
     path("worklist/", include("apps.worklist.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.dosing.urls")),
     path("care/", include("apps.dosing.escalation_urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

@@ -30,6 +30,7 @@ pytest_plugins = ["tests.live"]
 WORLD_BUILDERS: list[str] = [
     "tests.intake.world",
     "tests.notifications.world",
+    "tests.dosing.world",
     "tests.dosing.escalation_world",
 ]
 

@@ -22,6 +22,7 @@ from tests.urlwalk import walk
 ROW_MODULES = [
     "tests.accounts.access_rows",
     "tests.content.access_rows",
+    "tests.dosing.access_rows",
     "tests.intake.access_rows",
     "tests.notifications.access_rows",
     "tests.dosing.escalation_access_rows",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import selectors, services
@@ -289,7 +291,16 @@ def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
 def supervised_patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_for(user=request.user, pk=patient_id)
     audit_read(actor=request.user, patient_id=patient.pk, what="dose_schedule")
+    if SUPERVISED_PATIENT_PAGE:
+        page: Callable[[AuthedRequest, User], HttpResponse] = import_string(SUPERVISED_PATIENT_PAGE)
+        return page(request, patient)
     return render(request, "accounts/supervised_patient_detail.html", {"patient": patient})
+
+
+# Dotted path of `(request, patient) -> HttpResponse` that renders a supervised person's dose page
+# (set by the dosing app in its AppConfig.ready, so this ground app never imports it). Access and
+# the audit of the read are checked above, before it is called.
+SUPERVISED_PATIENT_PAGE: str | None = None
 
 
 # --- Everyone -----------------------------------------------------------------------------------

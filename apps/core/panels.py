@@ -30,11 +30,16 @@ PROVIDERS: dict[str, list[str]] = {
     "patient": [
         "apps.content.panels.overdose_panel_for",
         "apps.intake.panels.patient_next_step",
+        "apps.dosing.panels.patient_today",
         "apps.content.panels.safety_messages_panel_for",
         "apps.dosing.monitoring.patient_panel",
     ],
-    "supervisor": [],
-    "clinician": ["apps.worklist.panels.urgent_tasks", "apps.intake.panels.clinician_queue"],
+    "supervisor": ["apps.dosing.panels.supervisor_today"],
+    "clinician": [
+        "apps.worklist.panels.urgent_tasks",
+        "apps.intake.panels.clinician_queue",
+        "apps.dosing.panels.clinician_plans",
+    ],
 }
 
 

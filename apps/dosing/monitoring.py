@@ -71,17 +71,32 @@ class DueItem:
 def monitoring_due_for(*, patient: User, today: dt.date | None = None) -> list[DueItem]:
     """What monitoring is next for this patient, soonest first (the patient's own dashboard;
     a handful of queries)."""
-    plan = TreatmentPlan.objects.filter(patient=patient, status__in=OPEN_PLAN_STATUSES).first()
-    if plan is None:
-        return []
-    version = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    # One query: the open plan's newest version with the patient's last liver test and urine
+    # screen dates.
+    version = (
+        PlanVersion.objects.filter(plan__patient=patient, plan__status__in=OPEN_PLAN_STATUSES)
+        .annotate(
+            last_lft=Subquery(
+                LiverFunctionTest.objects.filter(patient=patient)
+                .order_by("-taken_on")
+                .values("taken_on")[:1]
+            ),
+            last_urine=Subquery(
+                UrineDrugScreen.objects.filter(patient=patient)
+                .order_by("-taken_on")
+                .values("taken_on")[:1]
+            ),
+        )
+        .order_by("-number")
+        .first()
+    )
     if version is None:
         return []
     clinic = clinic_settings_get()
     today = today or timezone.localdate()
     start = version.treatment_start
-    last_lft = LiverFunctionTest.objects.filter(patient=patient).aggregate(m=Max("taken_on"))["m"]
-    last_urine = UrineDrugScreen.objects.filter(patient=patient).aggregate(m=Max("taken_on"))["m"]
+    last_lft: dt.date | None = getattr(version, "last_lft", None)
+    last_urine: dt.date | None = getattr(version, "last_urine", None)
     items = [
         DueItem("Liver blood test", liver_next_due(start, last_lft, clinic, today)),
         DueItem(

@@ -326,6 +326,11 @@ def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEnt
     return patient, sorted(entries, key=lambda e: e.at, reverse=True)
 
 
+def patient_today_in(zone: str, now: dt.datetime) -> dt.date:
+    """Today's date in a time zone."""
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
 # Escalation adds alerts and concerns (apps/dosing/escalation_timeline.py).
 from apps.dosing.escalation_timeline import alert_entries, concern_entries  # noqa: E402
 

@@ -39,8 +39,9 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         _waiting(clinician, made, n - made)
         made = n
         # session, user, two-factor check, consents to confirm, patient count, urgent tasks
-        # panel, intake queue panel, clinic settings, session save (savepoint, update, release), unread notifications (header)
-        with django_assert_num_queries(12):
+        # panel, intake queue panel, clinic settings, session save (savepoint, update, release), unread notifications (header),
+        # treatment plans panel (patients ready to start, patients on treatment: apps/dosing)
+        with django_assert_num_queries(14):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
@@ -56,8 +57,9 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     services.questionnaire_step_save(actor=patient, step="about", answers=answers()["about"])
     # session, user, consents, pathway state, answers, current safety version (safety panel),
     # clinic settings (panel), clinic settings (layout), session save (savepoint, update, release), unread notifications (header),
-    # the newest treatment plan (overdose panel, apps/dosing), the open plan (monitoring panel)
-    with django_assert_num_queries(14):
+    # the newest treatment plan (overdose panel, apps/dosing), the open plan (dose panel), the
+    # open plan (monitoring panel)
+    with django_assert_num_queries(15):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
