@@ -7,7 +7,9 @@ from __future__ import annotations
 from apps.content import selectors, services
 from apps.core.demo import Demo
 
-ACKNOWLEDGED = ["patient@example.org"]  # patient2@example.org is asked at sign-in
+# Both patients in treatment have acknowledged (the first dose needs it); new.patient@example.org
+# is asked at sign-in.
+ACKNOWLEDGED = ["patient@example.org", "patient2@example.org"]
 
 
 def seed(demo: Demo) -> None:

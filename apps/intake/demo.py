@@ -121,7 +121,8 @@ def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
     if pathway_state_of(patient) not in (PathwayState.INVITED, PathwayState.INTAKE):
         return
     clinician = demo.people["clinician@example.org"]
-    _answer(patient, demo_answers(today))
+    # Last used opioids 70 days ago: the dosing demo's treatment started 60 days ago.
+    _answer(patient, demo_answers(today, last_use_days=70))
     services.questionnaire_submit(actor=patient)
     record_clean_results(clinician, patient, today=today)
     services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)

@@ -17,8 +17,9 @@ def test_demo_intake_states_and_idempotence(db):
     call_command("seed_demo", stdout=StringIO())
     state = {u.email: pathway_state_of(u) for u in User.objects.filter(role="patient")}
     assert state == {
-        "patient@example.org": PathwayState.ELIGIBLE,
-        "patient2@example.org": PathwayState.ELIGIBLE,
+        # The dosing demo starts their treatment (apps/dosing/demo.py).
+        "patient@example.org": PathwayState.MAINTENANCE,
+        "patient2@example.org": PathwayState.MAINTENANCE,
         "new.patient@example.org": PathwayState.INTAKE,
         "review.patient@example.org": PathwayState.REVIEW,
     }

@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "apps.intake.demo",
     "apps.content.demo",
     "apps.notifications.demo",
+    "apps.dosing.demo",
 ]
 
 
