@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "apps.content.demo",
     "apps.notifications.demo",
     "apps.dosing.demo",
+    "apps.dosing.escalation_demo",
 ]
 
 
