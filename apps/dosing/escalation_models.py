@@ -191,3 +191,31 @@ class UrgentTaskClosure(models.Model):
 
     def __str__(self) -> str:
         return f"Urgent task closure #{self.pk}"
+
+
+class MoodCheck(models.Model):
+    """PHQ-9 and GAD-7 repeated monthly in the first months of treatment (DOMAIN.md section 7),
+    filled in by the patient. `month` is months since the start of treatment."""
+
+    patient = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="mood_checks")
+    plan = models.ForeignKey(
+        "dosing.TreatmentPlan", on_delete=models.PROTECT, related_name="mood_checks"
+    )
+    month = models.PositiveSmallIntegerField()
+    answers = models.JSONField(default=dict)
+    phq9_total = models.PositiveSmallIntegerField()
+    gad7_total = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-submitted_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=("plan", "month"), name="mood_check_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(phq9_total__lte=27) & Q(gad7_total__lte=21) & Q(month__gte=1),
+                name="mood_check_totals_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mood check #{self.pk}"

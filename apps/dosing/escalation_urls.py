@@ -11,4 +11,5 @@ urlpatterns = [
     path("supervising/<int:patient_id>/concern/", views.concern_create, name="concern-create"),
     path("tasks/<int:urgent_task_id>/close/", views.task_close, name="task-close"),
     path("caseload/", views.caseload, name="caseload"),
+    path("my-mood/", views.mood_check, name="mood-check"),
 ]

@@ -3,6 +3,8 @@ on purpose (outcome, note, the call, then a confirmation)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -16,9 +18,10 @@ from apps.accounts.access import Role, role_required
 from apps.audit.services import audit_read
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
-from apps.dosing import concerns
+from apps.dosing import concerns, mood
 from apps.dosing.caseload import FILTERS, SORTS, caseload_rows_for
 from apps.dosing.escalation_models import Worry
+from apps.intake import instruments
 from apps.worklist.kinds import OUTCOMES, kind_title
 
 
@@ -168,5 +171,55 @@ def caseload(request: AuthedRequest) -> HttpResponse:
             "flag_label": FILTERS.get(flag, FILTERS[""]),
             "sorts": SORTS,
             "filters": FILTERS,
+        },
+    )
+
+
+class MoodForm(forms.Form):
+    """PHQ-9 then GAD-7, from the intake instruments (no answer preselected)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for instrument in (instruments.PHQ_9, instruments.GAD_7):
+            for item in instrument.items:
+                self.fields[item.key] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=[(v, label) for v, label in item.options],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Answer this question to continue."},
+                )
+
+    def split(self) -> tuple[dict[str, int], dict[str, int]]:
+        data = self.cleaned_data
+        phq = {i.key: data[i.key] for i in instruments.PHQ_9.items}
+        gad = {i.key: data[i.key] for i in instruments.GAD_7.items}
+        return phq, gad
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def mood_check(request: AuthedRequest) -> HttpResponse:
+    due = mood.mood_due_for(patient=request.user)
+    form = MoodForm(request.POST or None)
+    if due is not None and request.method == "POST" and form.is_valid():
+        phq, gad = form.split()
+        try:
+            check = mood.mood_check_submit(actor=request.user, phq9=phq, gad7=gad)
+        except ServiceError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "Thank you. Your answers have been sent to your clinician.")
+            flagged = instruments.phq9_self_harm_flag(check.answers["phq_9"])
+            if flagged:
+                return HttpResponseRedirect(reverse("intake:help-now"))
+            return HttpResponseRedirect(reverse("core:patient-dashboard"))
+    return render(
+        request,
+        "dosing/mood_check.html",
+        {
+            "form": form,
+            "due": due is not None,
+            "notices": [instruments.PHQ_9.licence, instruments.GAD_7.licence],
         },
     )

@@ -292,6 +292,12 @@ class NaloxoneKit(models.Model):
 
 
 # Escalation, concerns and their closures live in their own module (apps/dosing/escalation_models.py).
-from apps.dosing.escalation_models import Alert, Concern, EscalationOverride, UrgentTaskClosure  # noqa: E402
+from apps.dosing.escalation_models import (  # noqa: E402
+    Alert,
+    Concern,
+    EscalationOverride,
+    MoodCheck,
+    UrgentTaskClosure,
+)
 
-__all__ = ["Alert", "Concern", "EscalationOverride", "UrgentTaskClosure"]
+__all__ = ["Alert", "Concern", "EscalationOverride", "MoodCheck", "UrgentTaskClosure"]

@@ -26,6 +26,7 @@ from apps.accounts.models import User
 from apps.clinic.models import ClinicSettings
 from apps.clinic.selectors import clinic_settings_get
 from apps.core.panels import Panel
+from apps.dosing.escalation_models import MoodCheck
 from apps.dosing.models import OPEN_PLAN_STATUSES, PlanStatus, PlanVersion, TreatmentPlan
 from apps.dosing.services import add_months
 from apps.intake.models import LiverFunctionTest, UrineDrugScreen
@@ -59,10 +60,15 @@ def liver_next_due(
     return add_months(today, clinic.liver_test_every_months)  # pragma: no cover - guard
 
 
+MOOD_LABEL = "Mood questions (PHQ-9 and GAD-7)"
+
+
 @dataclass(frozen=True)
 class DueItem:
     label: str
     on: dt.date
+    # The patient can do it now in the portal (the mood questions).
+    ready: bool = False
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.on < today
@@ -85,6 +91,11 @@ def monitoring_due_for(*, patient: User, today: dt.date | None = None) -> list[D
                 UrineDrugScreen.objects.filter(patient=patient)
                 .order_by("-taken_on")
                 .values("taken_on")[:1]
+            ),
+            last_mood=Subquery(
+                MoodCheck.objects.filter(plan=OuterRef("plan"))
+                .order_by("-month")
+                .values("month")[:1]
             ),
         )
         .order_by("-number")
@@ -110,8 +121,16 @@ def monitoring_due_for(*, patient: User, today: dt.date | None = None) -> list[D
         for m in range(1, clinic.mood_monthly_months + 1)
         if add_months(start, m) >= today
     ]
-    if mood:
-        items.append(DueItem("Mood questionnaires (PHQ-9 and GAD-7)", mood[0]))
+    last_mood: int | None = getattr(version, "last_mood", None)
+    reached = [
+        m
+        for m in range(1, clinic.mood_monthly_months + 1)
+        if add_months(start, m) <= today and m > (last_mood or 0)
+    ]
+    if reached:  # this month's questions are waiting (earlier missed months are not chased)
+        items.append(DueItem(MOOD_LABEL, add_months(start, reached[-1]), ready=True))
+    elif mood:
+        items.append(DueItem(MOOD_LABEL, mood[0]))
     return sorted(items, key=lambda i: i.on)
 
 

@@ -4,7 +4,7 @@ clinician (another clinician: 404)."""
 
 from __future__ import annotations
 
-from tests.matrix import CLINICIANS, row
+from tests.matrix import CLINICIANS, PATIENTS, row
 
 THEIR_SUPERVISOR = row(403, supervisor=200, stray_supervisor=404)
 THEIR_CLINICIAN = row(403, clinician=200, other_clinician=404)
@@ -14,6 +14,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "escalation:task-close": THEIR_CLINICIAN,
     # Each clinician sees only the patients they are responsible for.
     "escalation:caseload": CLINICIANS,
+    # Each patient answers only their own mood questions (no object in the URL).
+    "escalation:mood-check": PATIENTS,
 }
 
 POST_EXPECTED: dict[str, dict[str, int]] = {
@@ -21,4 +23,6 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "escalation:concern-create": THEIR_SUPERVISOR,
     "escalation:task-close": THEIR_CLINICIAN,
     "escalation:caseload": row(403, clinician=405, other_clinician=405),
+    # Nothing due for the world's patients: the page says so (200), nothing is saved.
+    "escalation:mood-check": PATIENTS,
 }

@@ -75,7 +75,7 @@ def test_the_patient_sees_next_monitoring_due(client, patient, clinician):
     assert [(i.label, i.on) for i in items] == [
         ("Urine drug screen", dt.date(2026, 2, 12)),
         ("Liver blood test", dt.date(2026, 2, 15)),
-        ("Mood questionnaires (PHQ-9 and GAD-7)", dt.date(2026, 2, 15)),
+        ("Mood questions (PHQ-9 and GAD-7)", dt.date(2026, 2, 15)),
         ("Treatment review with your clinician", START + dt.timedelta(days=90)),
     ]
     client.force_login(patient)
