@@ -453,3 +453,64 @@ def alerts_deliver_pending() -> int:
     for pk in ids:
         alert_deliver(alert_id=pk)
     return len(ids)
+
+
+# --- Per-patient thresholds ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_override_set(
+    *,
+    actor: User,
+    patient: User,
+    reason: str,
+    dose_late_hours: int | None = None,
+    dose_missed_after_hours: int | None = None,
+    reinduction_gap_days: int | None = None,
+    now: dt.datetime | None = None,
+) -> EscalationOverride:
+    """The patient's clinician sets their own escalation thresholds (empty: the clinic's), with
+    a reason. Audited with the fields changed, not the values."""
+    from apps.accounts import access
+    from apps.core.exceptions import ServiceError
+
+    access.ensure(access.can_manage_patient(actor, patient.pk))
+    if not reason.strip():
+        raise ServiceError("Give a reason for changing this patient's thresholds.", field="reason")
+    limits = {
+        "dose_late_hours": (dose_late_hours, 1, 12),
+        "dose_missed_after_hours": (dose_missed_after_hours, 3, 23),
+        "reinduction_gap_days": (reinduction_gap_days, 1, 14),
+    }
+    for name, (value, low, high) in limits.items():
+        if value is not None and not low <= value <= high:
+            raise ServiceError(f"Choose a number from {low} to {high}.", field=name)
+    clinic = clinic_settings_get()
+    late = dose_late_hours or clinic.dose_late_hours
+    missed = dose_missed_after_hours or clinic.dose_missed_after_hours
+    if missed <= late:
+        raise ServiceError(
+            "A dose is marked missed only after the reminder: make this later than the "
+            "reminder time.",
+            field="dose_missed_after_hours",
+        )
+    override, _created = EscalationOverride.objects.update_or_create(
+        patient=patient,
+        defaults={
+            "dose_late_hours": dose_late_hours,
+            "dose_missed_after_hours": dose_missed_after_hours,
+            "reinduction_gap_days": reinduction_gap_days,
+            "reason": reason.strip(),
+            "set_by": actor,
+            "set_at": now or timezone.now(),
+        },
+    )
+    changed = [name for name, (value, _low, _high) in limits.items() if value is not None]
+    audit_record(
+        actor=actor,
+        action="dosing.escalation_override_set",
+        target=override,
+        patient=patient,
+        detail={"fields": ",".join(changed)[:64]},
+    )
+    return override

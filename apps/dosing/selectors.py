@@ -332,6 +332,11 @@ def patient_today_in(zone: str, now: dt.datetime) -> dt.date:
 
 
 # Escalation adds alerts and concerns (apps/dosing/escalation_timeline.py).
-from apps.dosing.escalation_timeline import alert_entries, concern_entries  # noqa: E402
+from apps.dosing.escalation_timeline import (  # noqa: E402
+    alert_entries,
+    concern_entries,
+    liver_entries,
+    mood_entries,
+)
 
-TIMELINE_SOURCES += [alert_entries, concern_entries]
+TIMELINE_SOURCES += [alert_entries, concern_entries, mood_entries, liver_entries]

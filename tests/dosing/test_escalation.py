@@ -273,3 +273,31 @@ def test_the_sweep_runs_a_fixed_number_of_queries(clinician, django_assert_num_q
         # re-induction; D2 and D3 marked missed
         assert result.marked_missed == 2 * n
         assert Alert.objects.count() == 4 * n
+
+
+# --- Per-patient thresholds (service) -----------------------------------------------------------
+
+
+def test_the_clinician_sets_a_patients_thresholds_with_a_reason(
+    patient, clinician, other_clinician
+):
+    from django.core.exceptions import PermissionDenied
+
+    from apps.core.exceptions import ServiceError
+
+    with pytest.raises(ServiceError):
+        escalation.escalation_override_set(actor=clinician, patient=patient, reason=" ")
+    with pytest.raises(ServiceError) as exc:
+        escalation.escalation_override_set(
+            actor=clinician, patient=patient, reason="Shift work", dose_missed_after_hours=2
+        )
+    assert exc.value.field == "dose_missed_after_hours"
+    with pytest.raises(PermissionDenied):
+        escalation.escalation_override_set(
+            actor=other_clinician, patient=patient, reason="x", dose_late_hours=3
+        )
+    override = escalation.escalation_override_set(
+        actor=clinician, patient=patient, reason="Shift work", dose_late_hours=4
+    )
+    assert override.dose_late_hours == 4
+    assert EscalationOverride.objects.count() == 1

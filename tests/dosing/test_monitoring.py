@@ -83,3 +83,13 @@ def test_the_patient_sees_next_monitoring_due(client, patient, clinician):
 
     body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "Next monitoring due" in body
+
+
+def test_results_appear_on_the_clinicians_timeline(patient, clinician):
+    from apps.dosing.selectors import timeline_for
+
+    make_plan(patient, clinician, start=START)
+    lft(patient, clinician, dt.date(2026, 2, 14), alt=130, uln=40)
+    _patient, entries = timeline_for(user=clinician, patient_id=patient.pk)
+    (result,) = [e for e in entries if e.kind == "result"]
+    assert "ALT 130 U/L (3.2 x upper limit)" in result.detail
