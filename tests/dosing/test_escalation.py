@@ -301,3 +301,22 @@ def test_the_clinician_sets_a_patients_thresholds_with_a_reason(
     )
     assert override.dose_late_hours == 4
     assert EscalationOverride.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_dose_and_tier(plan):
+    from django.db import IntegrityError, transaction
+
+    dose = dose_on(plan, D1)
+    fields = {
+        "patient": plan.patient,
+        "plan": plan,
+        "dose": dose,
+        "tier": 3,
+        "threshold": "test",
+        "created_at": local(D1, 21),
+    }
+    Alert.objects.create(rule=Rule.TIER3_CONSECUTIVE, key="dose:a", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(rule=Rule.TIER3_WINDOW, key="dose:b", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(rule=Rule.TIER3_CONSECUTIVE, key="dose:a", **fields | {"dose": None})
