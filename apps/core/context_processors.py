@@ -16,6 +16,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     ],
     Role.PATIENT: [
         ("core:patient-dashboard", "Home"),
+        ("dosing:my-doses", "Your doses"),
         ("intake:task-list", "Questionnaire"),
         ("accounts:consent-list", "Supervisors"),
         ("accounts:disclosure-list", "Who has seen my record"),

@@ -178,3 +178,23 @@ class NaloxoneKitForm(forms.Form):
         if value.year > 2100:
             raise forms.ValidationError(DATE_INVALID)
         return value
+
+
+class CorrectionForm(ReasonForm):
+    outcome = forms.ChoiceField(
+        label="What really happened",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what happened.",
+            "invalid_choice": "Choose what happened.",
+        },
+    )
+    taken_time = forms.TimeField(
+        label="Time the dose was taken (if it was taken)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": TIME_INVALID},
+    )
+
+    field_order = ["outcome", "taken_time", "reason"]

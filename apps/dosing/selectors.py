@@ -255,6 +255,21 @@ def dose_get_for_recording(*, user: User, pk: int) -> ScheduledDose:
     return dose
 
 
+def outcome_get_for(*, user: User, pk: int) -> DoseOutcome:
+    """A current dose record of one of this clinician's patients (to correct it), or 404."""
+    access.ensure(user.role == Role.CLINICIAN)
+    outcome = (
+        DoseOutcome.objects.filter(
+            pk=pk, is_current=True, dose__patient__in=access.patients_visible_to(user)
+        )
+        .select_related("dose", "dose__patient", "recorded_by")
+        .first()
+    )
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
 def current_outcome(dose: ScheduledDose) -> DoseOutcome | None:
     current: list[DoseOutcome] | None = getattr(dose, "current", None)
     if current is not None:
@@ -314,8 +329,22 @@ def _outcome_entries(patient: User) -> list[TimelineEntry]:
     ]
 
 
+def _unrecorded_entries(patient: User) -> list[TimelineEntry]:
+    doses = ScheduledDose.objects.filter(
+        patient=patient, due_at__lt=timezone.now(), outcomes__isnull=True
+    )
+    return [
+        TimelineEntry(at=d.due_at, kind="dose_unrecorded", title=f"{d.mg} mg dose: not recorded")
+        for d in doses
+    ]
+
+
 # Other parts of the portal (alerts, concerns, results) add their functions here.
-TIMELINE_SOURCES: list[TimelineSource] = [_plan_version_entries, _outcome_entries]
+TIMELINE_SOURCES: list[TimelineSource] = [
+    _plan_version_entries,
+    _outcome_entries,
+    _unrecorded_entries,
+]
 
 
 def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEntry]]:

@@ -237,11 +237,11 @@ def plan_create(
         )
     supervisors = _check_schedule(patient=patient, data=data.schedule, today=today)
     decision = intake_selectors.latest_eligible_decision(patient=patient)
-    indication = {"opioids": Indication.OPIOID, "alcohol": Indication.ALCOHOL}.get(
-        decision.indication if decision else "", Indication.BOTH
-    )
-    if decision and decision.indication == "both":
-        indication = Indication.BOTH
+    indication = {
+        "opioids": Indication.OPIOID,
+        "alcohol": Indication.ALCOHOL,
+        "both": Indication.BOTH,
+    }.get(decision.indication if decision else "", Indication.OPIOID)
     plan = TreatmentPlan.objects.create(
         patient=patient,
         responsible_clinician=actor,

@@ -16,4 +16,5 @@ urlpatterns = [
     path("patients/<int:patient_id>/timeline/", views.timeline, name="timeline"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/change/<slug:change>/", views.plan_change, name="plan-change"),
+    path("outcomes/<int:outcome_id>/correct/", views.outcome_correct, name="outcome-correct"),
 ]

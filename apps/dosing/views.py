@@ -299,3 +299,35 @@ def timeline(request: AuthedRequest, patient_id: int) -> HttpResponse:
     ]
     plan = selectors.plan_latest_for(patient_id=patient.pk)
     return render(request, "dosing/timeline.html", {"patient": patient, "rows": rows, "plan": plan})
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def outcome_correct(request: AuthedRequest, outcome_id: int) -> HttpResponse:
+    previous = selectors.outcome_get_for(user=request.user, pk=outcome_id)
+    form = forms.CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.dose_outcome_correct(
+                actor=request.user,
+                previous=previous,
+                outcome=d["outcome"],
+                reason=d["reason"],
+                taken_at=_taken_at(previous.dose, d["taken_time"]),
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Correction saved. The earlier record stays in the history.")
+            return HttpResponseRedirect(reverse("dosing:plan-detail", args=[previous.dose.plan_id]))
+    audit_read(actor=request.user, patient_id=previous.dose.patient_id, what="dose_record")
+    clinic = clinic_settings_get()
+    row = presenters.dose_row(
+        previous.dose, zone=previous.dose.patient.time_zone, now=timezone.now(), clinic=clinic
+    )
+    return render(
+        request,
+        "dosing/outcome_correct.html",
+        {"form": form, "previous": previous, "dose": row, "patient": previous.dose.patient},
+    )

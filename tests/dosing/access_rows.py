@@ -20,6 +20,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "dosing:plan-detail": THEIR_CLINICIAN,
     "dosing:plan-change": THEIR_CLINICIAN_REAUTH,
     "dosing:timeline": THEIR_CLINICIAN,
+    "dosing:outcome-correct": THEIR_CLINICIAN,
 }
 
 POST_EXPECTED: dict[str, dict[str, int]] = {
@@ -28,4 +29,5 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "dosing:dose-record": CARE_TEAM,
     "dosing:plan-create": THEIR_CLINICIAN_REAUTH,
     "dosing:plan-change": THEIR_CLINICIAN_REAUTH,
+    "dosing:outcome-correct": THEIR_CLINICIAN,
 }

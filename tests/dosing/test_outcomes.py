@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from apps.accounts import services as account_services
 from apps.accounts.models import SupervisorConsent
@@ -183,3 +184,18 @@ def test_protected_until_reads_as_people_say_it_across_the_autumn_change():
     # 72 hours after Friday 23 October 2026 9:00am BST is Monday 26 October 8:00am GMT.
     taken = dt.datetime(2026, 10, 23, 8, 0, tzinfo=dt.UTC)
     assert when_words(taken + dt.timedelta(hours=72), "Europe/London") == "Monday 8:00am"
+
+
+def test_protected_until_reads_as_people_say_it_across_the_spring_change():
+    from apps.dosing.schedule import when_words
+
+    # 48 hours after Friday 27 March 2026 9:00am GMT is Sunday 29 March 10:00am BST.
+    taken = dt.datetime(2026, 3, 27, 9, 0, tzinfo=dt.UTC)
+    assert when_words(taken + dt.timedelta(hours=48), "Europe/London") == "Sunday 10:00am"
+
+
+def test_the_alert_card_page_prints_the_dose_lines(client, started, patient):
+    client.force_login(patient)
+    body = client.get(reverse("content:alert-card-mine"), follow=True).content.decode()
+    assert "50 mg (one tablet) every day, at 9:00am" in body
+    assert "not recorded yet" not in body

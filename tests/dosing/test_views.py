@@ -67,7 +67,9 @@ def test_the_patient_page_shows_protection_calendar_and_kit(client, started, pat
     clock.move_to(dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC))
     client.force_login(patient)
     body = client.get(reverse("dosing:my-doses") + "?month=nonsense").content.decode()
-    assert "protects you until about <strong>Tuesday 2 June, 9:05am</strong>" in body
+    assert (
+        "blocks the effect of opioids until about <strong>Tuesday 2 June, 9:05am</strong>" in body
+    )
     assert "<caption>Your doses in June 2026, day by day</caption>" in body
     assert "25 mg: Taken, witnessed" in body  # words, not colour alone
     assert "Sue Supervisor" in body
@@ -151,3 +153,27 @@ def test_the_plan_page_stop_and_timeline(client, started, clinician):
     assert AuditEvent.objects.filter(
         action="audit.record_viewed", detail={"what": "treatment_timeline"}
     ).exists()
+
+
+def test_a_clinician_corrects_a_record_through_the_page(client, started, clinician):
+    client.force_login(clinician)
+    first = DoseOutcome.objects.get(dose__plan=started)
+    url = reverse("dosing:outcome-correct", args=[first.pk])
+    page = client.get(reverse("dosing:plan-detail", args=[started.pk])).content.decode()
+    assert url in page
+    refused = client.post(url, {"outcome": "missed", "reason": ""})
+    assert "Give a reason for this change." in refused.content.decode()
+    assert DoseOutcome.objects.filter(dose__plan=started).count() == 1
+    done = client.post(url, {"outcome": "refused", "reason": "Entered on the wrong day"})
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert not first.is_current
+    assert client.get(url).status_code == 404  # only the current record can be corrected
+
+
+def test_the_timeline_lists_doses_nobody_recorded(client, started, clinician, clock):
+    clock.move_to(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC))
+    client.force_login(clinician)
+    body = client.get(reverse("dosing:timeline", args=[started.patient_id])).content.decode()
+    assert body.count("50 mg dose: not recorded") == 2  # 2 and 3 June
+    assert "Plan version 1: Plan started" in body

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.dosing import selectors, services
-from apps.dosing.models import Change, PlanVersion, ScheduledDose, TreatmentPlan
+from apps.dosing.models import Change, DoseOutcome, PlanVersion, ScheduledDose, TreatmentPlan
 
 
 def make_plan(patient: Any, clinician: Any, supervisor: Any) -> TreatmentPlan:
@@ -47,6 +47,14 @@ def build(world: Any) -> None:
     p = world.personas
     plan = make_plan(p["patient"], p["clinician"], p["supervisor"])
     make_plan(p["other_patient"], p["other_clinician"], p["stray_supervisor"])
-    dose = ScheduledDose.objects.get(plan=plan, local_date=selectors.patient_today(p["patient"]))
-    world.url_kwargs.update({"plan_id": plan.pk, "dose_id": dose.pk, "change": "schedule"})
-    world.objects.update({"plan": plan, "dose": dose})
+    today = selectors.patient_today(p["patient"])
+    dose = ScheduledDose.objects.get(plan=plan, local_date=today)
+    # A record to correct, on tomorrow's dose (today's stays open for the record page).
+    later = ScheduledDose.objects.get(plan=plan, local_date=today + dt.timedelta(days=1))
+    outcome = DoseOutcome.objects.create(
+        dose=later, outcome="missed", recorded_by=p["clinician"], recorded_at=timezone.now()
+    )
+    world.url_kwargs.update(
+        {"plan_id": plan.pk, "dose_id": dose.pk, "change": "schedule", "outcome_id": outcome.pk}
+    )
+    world.objects.update({"plan": plan, "dose": dose, "outcome": outcome})
