@@ -16,6 +16,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "escalation:caseload": CLINICIANS,
     # Each patient answers only their own mood questions (no object in the URL).
     "escalation:mood-check": PATIENTS,
+    "escalation:override-edit": THEIR_CLINICIAN,
 }
 
 POST_EXPECTED: dict[str, dict[str, int]] = {
@@ -25,4 +26,6 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "escalation:caseload": row(403, clinician=405, other_clinician=405),
     # Nothing due for the world's patients: the page says so (200), nothing is saved.
     "escalation:mood-check": PATIENTS,
+    # An empty form re-renders with its errors; another clinician's patient is 404.
+    "escalation:override-edit": THEIR_CLINICIAN,
 }
