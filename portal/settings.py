@@ -260,7 +260,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.notifications.tasks.sweep_deliveries",
         "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)),
     },
+    # Missed-dose escalation (apps/dosing/escalation.py): tier 1 is 2 hours after the due time,
+    # so a sweep every 5 minutes is at most 5 minutes late.
+    "sweep-dose-escalation": {
+        "task": "apps.dosing.escalation_tasks.sweep_escalation",
+        "schedule": timedelta(minutes=5),
+    },
+    # Monitoring during treatment (apps/dosing/monitoring.py): due dates are days, not minutes.
+    "sweep-dose-monitoring": {
+        "task": "apps.dosing.escalation_tasks.sweep_monitoring",
+        "schedule": timedelta(hours=6),
+    },
 }
+# Task modules outside the apps' tasks.py files.
+CELERY_IMPORTS = ["apps.dosing.escalation_tasks"]
 
 # --- Authentication -----------------------------------------------------------------------------
 

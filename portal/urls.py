@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.counselling.urls")),
     path("", include("apps.dosing.urls")),
+    path("care/", include("apps.dosing.escalation_urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -55,6 +55,7 @@ WORLD_BUILDERS: list[str] = [
     "tests.notifications.world",
     "tests.counselling.world",
     "tests.dosing.world",
+    "tests.dosing.escalation_world",
 ]
 
 PASSWORD = "a-long-test-password-42"

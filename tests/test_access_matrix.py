@@ -50,6 +50,7 @@ ROW_MODULES = [
     "tests.dosing.access_rows",
     "tests.intake.access_rows",
     "tests.notifications.access_rows",
+    "tests.dosing.escalation_access_rows",
 ]
 EXPECTED: dict[str, dict[str, int]] = {}
 POST_EXPECTED: dict[str, dict[str, int]] = {}

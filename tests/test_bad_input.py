@@ -25,6 +25,12 @@ NONSENSE = {
     "quiet_end": "-1",
     "sms_number": "call me",
     "q": "%00' OR 1=1 --",
+    "what_seen": "x" * 5000,
+    "worry": "terrified",
+    "called_at": "2026-13-45T99:99",
+    "called_whom": "",
+    "note": "",
+    "confirmed": "yes",
 }
 
 CASES = sorted(

@@ -60,6 +60,26 @@ class ClinicSettingsAdmin(admin.ModelAdmin[ClinicSettings]):
                 ),
             },
         ),
+        (
+            "Missed-dose escalation and monitoring",
+            {
+                "description": "DOMAIN.md sections 4 and 7. Every change is audited.",
+                "fields": (
+                    "dose_missed_after_hours",
+                    "tier3_consecutive_missed",
+                    ("tier3_missed_in_window", "tier3_window_days"),
+                    "reinduction_gap_days",
+                    (
+                        "liver_test_first_months",
+                        "liver_test_second_months",
+                        "liver_test_every_months",
+                    ),
+                    "liver_rise_multiple",
+                    "mood_monthly_months",
+                    "urine_screen_interval_days",
+                ),
+            },
+        ),
     )
     readonly_fields = THRESHOLD_FIELDS
 

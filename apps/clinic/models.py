@@ -224,6 +224,64 @@ class ClinicSettings(BaseModel):
         validators=[MaxValueValidator(7)],
     )
 
+    # --- Escalation and monitoring (DOMAIN.md sections 4 and 7) ---------------------------------
+    # Tier 1 is `dose_late_hours` above. Each of these can be changed for one patient
+    # (apps.dosing.escalation_models.EscalationOverride).
+    dose_missed_after_hours = models.PositiveSmallIntegerField(
+        _("hours after the due time before an unrecorded dose is marked missed"),
+        default=12,
+        validators=[MinValueValidator(3), MaxValueValidator(23)],
+        help_text=_("A clinician can still correct the record afterwards."),
+    )
+    tier3_consecutive_missed = models.PositiveSmallIntegerField(
+        _("missed doses in a row that raise an urgent task (tier 3)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    tier3_missed_in_window = models.PositiveSmallIntegerField(
+        _("missed doses within the window below that raise an urgent task (tier 3)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    tier3_window_days = models.PositiveSmallIntegerField(
+        _("window for counting missed doses (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    reinduction_gap_days = models.PositiveSmallIntegerField(
+        _("days without a dose taken before a re-induction check is required"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    liver_test_first_months = models.PositiveSmallIntegerField(
+        _("first liver blood test after the start (months)"), default=1
+    )
+    liver_test_second_months = models.PositiveSmallIntegerField(
+        _("second liver blood test after the start (months)"), default=3
+    )
+    liver_test_every_months = models.PositiveSmallIntegerField(
+        _("then a liver blood test every (months)"),
+        default=6,
+        validators=[MinValueValidator(1)],
+    )
+    liver_rise_multiple = models.DecimalField(
+        _("ALT or AST above this multiple of the upper limit raises a task"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("3.0"),
+        validators=[MinValueValidator(Decimal("1.0"))],
+    )
+    mood_monthly_months = models.PositiveSmallIntegerField(
+        _("PHQ-9 and GAD-7 repeated monthly for the first (months)"),
+        default=3,
+        validators=[MaxValueValidator(12)],
+    )
+    urine_screen_interval_days = models.PositiveSmallIntegerField(
+        _("urine drug screen during treatment every (days)"),
+        default=28,
+        validators=[MinValueValidator(1)],
+    )
+
     class Meta:
         verbose_name = _("clinic settings")
         verbose_name_plural = _("clinic settings")

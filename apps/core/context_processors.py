@@ -33,6 +33,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.CLINICIAN: [
         ("core:clinician-dashboard", "Home"),
         ("accounts:caseload", "Caseload"),
+        ("escalation:caseload", "Treatment"),
         ("intake:queue", "Intake queue"),
         ("worklist:task-list", "Worklist"),
         ("counselling:clinician-sessions", "Appointments"),

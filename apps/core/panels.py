@@ -33,6 +33,7 @@ PROVIDERS: dict[str, list[str]] = {
         "apps.dosing.panels.patient_today",
         "apps.counselling.panels.patient_next_session",
         "apps.content.panels.safety_messages_panel_for",
+        "apps.dosing.monitoring.patient_panel",
     ],
     "supervisor": [
         "apps.dosing.panels.supervisor_today",

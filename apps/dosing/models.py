@@ -289,3 +289,15 @@ class NaloxoneKit(models.Model):
 
     def __str__(self) -> str:
         return f"Naloxone kit #{self.pk}"
+
+
+# Escalation, concerns and their closures live in their own module (apps/dosing/escalation_models.py).
+from apps.dosing.escalation_models import (  # noqa: E402
+    Alert,
+    Concern,
+    EscalationOverride,
+    MoodCheck,
+    UrgentTaskClosure,
+)
+
+__all__ = ["Alert", "Concern", "EscalationOverride", "MoodCheck", "UrgentTaskClosure"]

@@ -371,3 +371,14 @@ def timeline_for(*, user: User, patient_id: int) -> tuple[User, list[TimelineEnt
 def patient_today_in(zone: str, now: dt.datetime) -> dt.date:
     """Today's date in a time zone."""
     return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+# Escalation adds alerts and concerns (apps/dosing/escalation_timeline.py).
+from apps.dosing.escalation_timeline import (  # noqa: E402
+    alert_entries,
+    concern_entries,
+    liver_entries,
+    mood_entries,
+)
+
+TIMELINE_SOURCES += [alert_entries, concern_entries, mood_entries, liver_entries]

@@ -74,6 +74,17 @@ KINDS: dict[str, Kind] = {
         url_name="worklist:task-list",
         allow_urgent=True,
     ),
+    # To a patient whose protection from the last dose has run out (tier 2, apps/dosing/
+    # escalation.py): the overdose-risk safety message waits on their dashboard.
+    "unprotected_safety": Kind(
+        label=_("An important message about your safety"), url_name="core:patient-dashboard"
+    ),
+    # To a supervisor: please check in with the person you support (tier 2).
+    "supervision_check_in": Kind(
+        label=_("Please check in with someone you support"),
+        url_name="accounts:supervised-patient-detail",
+        url_params={"patient_id": "patient"},
+    ),
     # To a patient or supervisor: a dose is due soon (sent by the dosing part).
     "dose_reminder": Kind(label=_("Reminder")),
     # Counselling appointments (apps/counselling). Subjects and calendar text say "Appointment at

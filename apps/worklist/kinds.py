@@ -16,6 +16,9 @@ class Kind:
     note_label: str = "What did you do, and what did you find?"
     # Outcome codes this kind may be closed with (None: all of OUTCOMES).
     outcomes: tuple[str, ...] | None = None
+    # A route (taking `urgent_task_id`) where the task closes on purpose: an outcome, a note and
+    # a confirmation. Such tasks have no one-click close on the worklist.
+    close_url: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -33,6 +36,35 @@ KINDS: dict[str, Kind] = {
         title="Counselling session overdue",
         action="Contact the patient and offer an appointment.",
     ),
+    # Missed-dose escalation (apps/dosing/escalation.py, DOMAIN.md section 4).
+    "dosing.unprotected": Kind(
+        title="Patient unprotected: no dose taken since the last one wore off",
+        action="Check in with the patient and their supervisor.",
+    ),
+    "dosing.missed_urgent": Kind(
+        title="Missed doses: call the patient back",
+        action="Call today and offer an early appointment; record who you spoke to.",
+        close_url="escalation:task-close",
+    ),
+    "dosing.concern": Kind(
+        title="A supervisor raised a concern",
+        action="Read the concern, call today and record who you spoke to.",
+        close_url="escalation:task-close",
+    ),
+    "dosing.reinduction": Kind(
+        title="Re-induction check required before the next dose",
+        action="Urine drug screen (and a naloxone challenge if in doubt); restart at 25 mg.",
+        close_url="escalation:task-close",
+    ),
+    # Monitoring during treatment (apps/dosing/monitoring.py, DOMAIN.md section 7).
+    "dosing.liver_due": Kind(
+        title="Liver blood test due",
+        action="Arrange the liver blood test and record the result.",
+    ),
+    "dosing.liver_raised": Kind(
+        title="Liver blood test raised during treatment",
+        action="Review today: consider stopping and specialist advice (UK SmPC).",
+    ),
 }
 
 # Outcome codes a clinician can close a task with.
@@ -44,6 +76,11 @@ OUTCOMES: list[tuple[str, str]] = [
     ("not_needed", "No action needed"),
 ]
 OUTCOME_CODES = frozenset(code for code, _ in OUTCOMES)
+
+
+def kind_close_url(code: str) -> str:
+    kind = KINDS.get(code)
+    return kind.close_url if kind else ""
 
 
 def kind_title(code: str) -> str:

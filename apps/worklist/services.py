@@ -9,7 +9,7 @@ from apps.accounts import access
 from apps.accounts.models import PatientProfile, User
 from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
-from apps.worklist.kinds import outcomes_for
+from apps.worklist.kinds import kind_close_url, outcomes_for
 from apps.worklist.models import Task
 
 # An urgent task's closing note must say something (not "ok").
@@ -81,19 +81,30 @@ def notify_task_raised(task: Task) -> None:
 
 @transaction.atomic
 def task_resolve(
-    *, actor: User, task: Task, outcome_code: str, note: str = "", confirmed: bool = False
+    *,
+    actor: User,
+    task: Task,
+    outcome_code: str,
+    note: str = "",
+    confirmed: bool = False,
+    deliberate: bool = False,
 ) -> Task:
     """The patient's responsible clinician closes an open task with an outcome chosen for it.
     An urgent task (self-harm, a tier-3 missed-dose alert) also needs a written note and an
-    explicit confirmation: it is never closed by a stray click."""
+    explicit confirmation: it is never closed by a stray click. Kinds with their own close page
+    (`Kind.close_url`) close only from there (`deliberate`), which asks for both itself."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     access.ensure(access.can_manage_patient(actor, task.patient_id))
     if outcome_code not in {code for code, _ in outcomes_for(task.kind)}:
         raise ServiceError("Choose what happened.", field="outcome_code")
+    if kind_close_url(task.kind) and not deliberate:
+        raise ServiceError("This task needs a note and a confirmation: open it to close it.")
     if task.status == Task.Status.DONE:
         raise ServiceError("This task is already done.")
     note = note.strip()
-    if task.priority == Task.Priority.URGENT:
+    if deliberate and not note:
+        raise ServiceError("Write a short note of what was agreed.", field="note")
+    if task.priority == Task.Priority.URGENT and not deliberate:
         if len(note) < URGENT_NOTE_MIN:
             raise ServiceError(
                 f"Write a note of at least {URGENT_NOTE_MIN} characters: what you did and found.",

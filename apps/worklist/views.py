@@ -22,7 +22,7 @@ from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
 from apps.worklist import selectors, services
-from apps.worklist.kinds import kind_of, kind_title, outcomes_for
+from apps.worklist.kinds import kind_close_url, kind_of, kind_title, outcomes_for
 from apps.worklist.models import Task
 
 
@@ -71,7 +71,9 @@ class ResolveForm(forms.Form):
 def task_list(request: AuthedRequest) -> HttpResponse:
     tasks = list(selectors.task_list_for(user=request.user))
     audit_read_list(actor=request.user, patient_ids=[t.patient_id for t in tasks], what="worklist")
-    rows = [{"task": t, "title": kind_title(t.kind)} for t in tasks]
+    rows = [
+        {"task": t, "title": kind_title(t.kind), "close_url": kind_close_url(t.kind)} for t in tasks
+    ]
     return render(request, "worklist/task_list.html", {"rows": rows})
 
 

@@ -89,6 +89,8 @@ def test_patient_dashboard_and_dose_page_do_not_grow(
         counts["page"].append(_count(client, reverse("dosing:my-doses")))
     # dashboard: ... plan, today's dose + current outcomes (2), last taken dose, last witnessed
     # page: ... plan, version + supervisors (2), kit, doses + outcomes (2), last taken/witnessed
+    # dashboard also: next monitoring due (the plan's version with the last test dates, clinic
+    # settings), apps/dosing/monitoring.py
     assert counts["dashboard"][0] == counts["dashboard"][1], counts
     assert counts == {"dashboard": [21, 21], "page": [11, 11]}
     assert counts["page"][0] == counts["page"][1], counts

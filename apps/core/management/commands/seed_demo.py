@@ -26,6 +26,7 @@ DEMO_STEPS = [
     "apps.notifications.demo",
     "apps.counselling.demo",
     "apps.dosing.demo",
+    "apps.dosing.escalation_demo",
 ]
 
 
