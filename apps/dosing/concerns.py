@@ -145,7 +145,6 @@ def concern_raise(
         action="dosing.concern_raised",
         target=concern,
         patient=patient,
-        detail={"worry": worry, "opioid_use": opioid_use_suspected},
     )
     return concern
 

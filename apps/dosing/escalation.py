@@ -194,10 +194,6 @@ def _mark_missed(
                 patient_id=plans[d.plan_id].patient_id,
                 target_type="dosing.scheduleddose",
                 target_id=str(d.id),
-                detail={
-                    "rule": "missed_after_hours",
-                    "hours": limits[d.plan_id].missed_after_hours,
-                },
             )
             for d in late
         ]
@@ -442,7 +438,7 @@ def alert_deliver(*, alert_id: int) -> Alert:
         action="dosing.alert_raised",
         target=alert,
         patient=alert.patient_id,
-        detail={"rule": alert.rule, "tier": alert.tier, "recipients": len(alert.recipients)},
+        detail={"count": len(alert.recipients)},
     )
     return alert
 

@@ -89,8 +89,7 @@ def mood_check_submit(
             )
     except IntegrityError:
         raise ServiceError("You have already filled in this month's questionnaires.") from None
-    clinic = clinic_settings_get()
-    flagged = instruments.phq9_self_harm_flag(phq9, above=clinic.phq9_item9_flag_above)
+    flagged = instruments.phq9_self_harm_flag(phq9)  # any answer above 0: fixed
     if flagged:
         # The same urgent task as at intake (DOMAIN.md section 2, mood).
         task_raise(
@@ -99,13 +98,12 @@ def mood_check_submit(
             rule_code=MOOD_ITEM9_RULE,
             trigger_key=f"mood:{check.pk}",
             priority=Task.Priority.URGENT,
-            threshold=f">{clinic.phq9_item9_flag_above}",
+            threshold=">0",
         )
     audit_record(
         actor=actor,
         action="dosing.mood_check_submitted",
         target=check,
         patient=actor,
-        detail={"month": month},
     )
     return check

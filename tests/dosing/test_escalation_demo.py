@@ -11,7 +11,8 @@ from apps.dosing.escalation_models import Alert, Concern, Rule
 from apps.worklist.models import Task
 
 
-def test_demo_has_tier1_and_tier2_alerts_and_one_open_concern(db):
+def test_demo_has_tier1_and_tier2_alerts_and_one_open_concern(db, settings):
+    settings.DEBUG = True  # seed_demo refuses to run on a real site
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())  # safe to repeat
     rules = set(

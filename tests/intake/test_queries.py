@@ -70,7 +70,7 @@ def test_patient_dashboard_query_count_is_fixed(client, patient, django_assert_n
     # unread notifications (header), appointments panel: next booking, intake decision (none
     # yet: no cadence), the newest treatment plan (overdose panel, apps/dosing), the open plan
     # (dose panel)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         body = client.get(reverse("core:patient-dashboard")).content.decode()
     assert "You have completed 1 of" in body
 
