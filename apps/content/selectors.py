@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -207,3 +208,22 @@ def card_patient_get_for(*, user: User, pk: int) -> User:
 def alert_card_last_issue(*, patient_id: int) -> datetime | None:
     issue = AlertCardIssue.objects.filter(patient_id=patient_id).order_by("-issued_at").first()
     return issue.issued_at if issue else None
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def content_export(*, patient: User) -> dict[str, list[dict[str, Any]]]:
+    """The patient's safety acknowledgements and alert card issues, for their own download."""
+    return {
+        "safety_acknowledgements": list(
+            SafetyAcknowledgement.objects.filter(patient=patient)
+            .order_by("acknowledged_at", "pk")
+            .values("version__version", "acknowledged_at")
+        ),
+        "alert_card_issues": list(
+            AlertCardIssue.objects.filter(patient=patient)
+            .order_by("issued_at", "pk")
+            .values("issued_at", "format")
+        ),
+    }
