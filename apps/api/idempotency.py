@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
@@ -52,9 +53,15 @@ class _Refused(Exception):  # noqa: N818 (a control-flow signal, not an error)
 
 
 def fingerprint(request: Request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str)
-    raw = f"{request.method}\n{request.path}\n{body}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """The request as sent: method, path and body bytes (the parsed body when a form was
+    already read, for example by the CSRF check of a browser session)."""
+    try:
+        body: bytes = request.body
+    except RawPostDataException:
+        body = json.dumps(request.data, sort_keys=True, default=str).encode()
+    digest = hashlib.sha256(f"{request.method}\n{request.path}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def _replay(stored: IdempotentRequest, fp: str) -> Response:
