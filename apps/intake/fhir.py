@@ -111,7 +111,7 @@ def _scores(row: QuestionnaireResponse, ctx: Context) -> Found:
             extra["interpretation"] = [{"text": str(score["band_label"])}]
         found.append(
             _observation(
-                f"score-{row.pk}-{code}",
+                f"score-{row.pk}-{code.replace('_', '-')}",
                 ctx=ctx,
                 category="survey",
                 text=f"{INSTRUMENT_NAMES.get(code, code)} total score",
