@@ -3,7 +3,7 @@ fields each role may receive. Another patient is not found (404)."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet, Value
+from django.db.models import DateTimeField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -28,7 +28,11 @@ def patient_list_for(*, user: User) -> QuerySet[User]:
     # The pathway row is written when intake starts; before that the patient is "invited".
     return (
         access.patients_visible_to(user)
-        .annotate(pathway_state=Coalesce(F("pathway__state"), Value("invited")))
+        .annotate(
+            pathway_state=Coalesce(F("pathway__state"), Value("invited")),
+            # The dosing part replaces this with the end of the last taken dose's blockade.
+            protected_until=Value(None, output_field=DateTimeField()),
+        )
         .order_by("full_name", "pk")
     )
 

@@ -33,13 +33,12 @@ class PatientSerializer(serializers.Serializer[User]):
     )
     protected_until = serializers.DateTimeField(
         allow_null=True,
-        default=None,
+        read_only=True,
         help_text="When the last dose taken stops blocking opioids (null until dosing starts).",
     )
 
     def to_representation(self, instance: User) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        data.setdefault("protected_until", getattr(instance, "protected_until", None))
         allowed = self.context.get("fields")
         if allowed is not None:
             data = {k: v for k, v in data.items() if k in allowed}
