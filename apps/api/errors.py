@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -93,3 +94,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             message = f"{MESSAGES['throttled']} Try again in {int(exc.wait) + 1} seconds."
         response.data = error_body(code, message)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for addresses no route matches: JSON in the API's shape under /api/, the
+    usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", MESSAGES["not_found"]), status=404)
+    return page_not_found(request, exception)

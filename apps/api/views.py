@@ -84,10 +84,11 @@ class PatientFhirView(APIView):
     permission_classes = [HasRole.of(Role.PATIENT, Role.CLINICIAN)]
 
     @extend_schema(
-        responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT},
+        responses=OpenApiTypes.OBJECT,
         summary="The patient's record as a FHIR R4 Bundle",
         description="A Bundle of type collection: Patient, Consent, QuestionnaireResponse and "
-        "Observation (instrument scores and test results). Reading it is audited.",
+        "Observation (instrument scores and test results), as JSON (FHIR's JSON format). Reading "
+        "it is audited.",
     )
     def get(self, request: Request, patient_id: int) -> Response:
         user = user_of(request)

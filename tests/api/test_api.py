@@ -89,7 +89,12 @@ def test_clinician_sees_their_caseload_with_the_pathway_state(
     body = client.get(PATIENTS).json()
     assert body["count"] == 1
     assert body["results"] == [
-        {"id": patient.pk, "name": "Pat Patient", "pathway_state": "invited", "protected_until": None}
+        {
+            "id": patient.pk,
+            "name": "Pat Patient",
+            "pathway_state": "invited",
+            "protected_until": None,
+        }
     ]
 
 
@@ -119,7 +124,7 @@ def test_faq_is_public_and_its_html_is_sanitised(client, staff):
         slug="api-test-entry",
         category=category,
         question="Is this safe?",
-        answer="**Yes.** <script>alert(1)</script> <a href=\"javascript:alert(1)\">x</a>",
+        answer='**Yes.** <script>alert(1)</script> <a href="javascript:alert(1)">x</a>',
         status=EntryStatus.PUBLISHED,
         audience="everyone",
     )
@@ -151,7 +156,9 @@ def test_a_retried_post_returns_the_first_answer_and_changes_nothing_twice(clien
     assert again["Idempotent-Replayed"] == "true"
     note.refresh_from_db()
     assert note.read_at == read_at
-    assert AuditEvent.objects.filter(action="notifications.read", target_id=str(note.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="notifications.read", target_id=str(note.pk)).count() == 1
+    )
     assert IdempotentRequest.objects.filter(user=patient).count() == 1
 
 

@@ -21,8 +21,8 @@ from apps.accounts.roles import Role
 from apps.content.models import CardFormat
 from apps.content.services import alert_card_issue
 from apps.intake import services as intake
-from apps.worklist.services import task_raise
 from apps.notifications.services import notification_queue, preference_update
+from apps.worklist.services import task_raise
 from tests.conftest import link_supervisor, make_user
 from tests.intake.conftest import acknowledge_safety, fill, record_clean_tests
 
@@ -44,10 +44,16 @@ ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "intake.gateoverride": ("patient", ("intake", "overrides")),
     "intake.intakedecision": ("patient", ("intake", "decisions")),
     "worklist.task": ("patient", ("tasks",)),
-    "content.safetyacknowledgement": ("patient", ("safety_and_alert_cards", "safety_acknowledgements")),
+    "content.safetyacknowledgement": (
+        "patient",
+        ("safety_and_alert_cards", "safety_acknowledgements"),
+    ),
     "content.alertcardissue": ("patient", ("safety_and_alert_cards", "alert_card_issues")),
     "notifications.notification": ("recipient", ("notifications", "notifications")),
-    "notifications.delivery": ("notification__recipient", ("notifications", "notifications", "*", "deliveries")),
+    "notifications.delivery": (
+        "notification__recipient",
+        ("notifications", "notifications", "*", "deliveries"),
+    ),
     "notifications.notificationpreference": ("user", ("notifications", "preferences")),
 }
 # One row per patient: the export shows it as one object, not a list.

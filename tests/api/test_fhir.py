@@ -55,7 +55,9 @@ def test_the_bundle_is_valid_fhir_with_every_resource_type_so_far(client, clinic
 
     types = {e["resource"]["resourceType"] for e in data["entry"]}
     assert types == {"Patient", "Consent", "QuestionnaireResponse", "Observation"}
-    observations = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Observation"]
+    observations = [
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Observation"
+    ]
     categories = {o["category"][0]["coding"][0]["code"] for o in observations}
     assert {"survey", "laboratory"} <= categories
     phq9 = [o for o in observations if o["code"].get("coding", [{}])[0].get("code") == "44261-6"]
@@ -66,7 +68,10 @@ def test_the_bundle_is_valid_fhir_with_every_resource_type_so_far(client, clinic
     assert set(references(data)) <= full_urls
 
     assert AuditEvent.objects.filter(
-        actor=clinician, patient=full_record, action="audit.record_viewed", detail__what="fhir_bundle"
+        actor=clinician,
+        patient=full_record,
+        action="audit.record_viewed",
+        detail__what="fhir_bundle",
     ).exists()
 
 
@@ -76,7 +81,11 @@ def test_the_bundle_holds_nothing_of_another_patient(client, patient, full_recor
     assert other_patient.email not in text
     assert other_patient.full_name not in text
     assert "Stan Stray" not in text  # the other patient's supervisor
-    ids = [e["resource"]["id"] for e in json.loads(text)["entry"] if e["resource"]["resourceType"] == "Patient"]
+    ids = [
+        e["resource"]["id"]
+        for e in json.loads(text)["entry"]
+        if e["resource"]["resourceType"] == "Patient"
+    ]
     assert ids == [str(patient.pk)]
 
 

@@ -74,7 +74,8 @@ def test_docs_page_uses_vendored_assets_under_the_strict_csp(client, db):
     html = response.content.decode()
     assert "<style" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
-    assert scripts and all("src=" in attrs for attrs in scripts)
+    assert scripts
+    assert all("src=" in attrs for attrs in scripts)
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     static = [a for a in assets if a.startswith("/static/")]
     assert len(static) == len(assets) - 1  # all but the page's own init script
