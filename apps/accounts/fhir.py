@@ -8,7 +8,7 @@ from apps.accounts.models import SupervisorConsent, User
 from apps.api.fhir import Context, day, instant
 
 # FHIR R4 Consent.status for each of our consent states.
-CONSENT_STATUS = {
+CONSENT_STATUS: dict[str, str] = {
     SupervisorConsent.Status.INVITED: "proposed",
     SupervisorConsent.Status.ACCEPTED: "proposed",
     SupervisorConsent.Status.ACTIVE: "active",

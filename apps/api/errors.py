@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -28,16 +28,6 @@ MESSAGES = {
     "parse_error": "The request body could not be read.",
     "invalid": "Some of the details are not right.",
 }
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The body of every error response (documented once in the OpenAPI schema)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -90,8 +80,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.APIException):
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
         message = MESSAGES.get(code) or str(exc.detail)
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            message = f"{MESSAGES['throttled']} Try again in {int(exc.wait) + 1} seconds."
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            message = f"{MESSAGES['throttled']} Try again in {int(wait) + 1} seconds."
         response.data = error_body(code, message)
     return response
 

@@ -45,17 +45,18 @@ class PatientSerializer(serializers.Serializer[User]):
         return data
 
 
-class _PatientMixin:
+def _context(request: Request) -> dict[str, Any]:
+    return {"request": request, "fields": selectors.fields_for(user_of(request))}
+
+
+class PatientListView(ListAPIView[User]):
+    """A clinician's caseload, a supervisor's consented patients, or the patient themselves."""
+
     permission_classes = [HasRole.of(*CARE_ROLES)]
     serializer_class = PatientSerializer
-    request: Request
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {"request": self.request, "fields": selectors.fields_for(user_of(self.request))}
-
-
-class PatientListView(_PatientMixin, ListAPIView[User]):
-    """A clinician's caseload, a supervisor's consented patients, or the patient themselves."""
+        return _context(self.request)
 
     def get_queryset(self) -> Any:
         return selectors.patient_list_for(user=user_of(self.request))
@@ -65,7 +66,9 @@ class PatientListView(_PatientMixin, ListAPIView[User]):
         return super().get(request, *args, **kwargs)
 
 
-class PatientDetailView(_PatientMixin, APIView):
+class PatientDetailView(APIView):
+    permission_classes = [HasRole.of(*CARE_ROLES)]
+
     @extend_schema(responses=PatientSerializer, summary="One patient I may see")
     def get(self, request: Request, patient_id: int) -> Response:
         user = user_of(request)
@@ -75,7 +78,7 @@ class PatientDetailView(_PatientMixin, APIView):
             patient_id=patient.pk,
             what="dose_schedule" if user.role == Role.SUPERVISOR else "summary",
         )
-        return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
+        return Response(PatientSerializer(patient, context=_context(request)).data)
 
 
 class PatientFhirView(APIView):

@@ -43,7 +43,7 @@ class FaqListView(ListAPIView[Any]):
                 "sources": item.sources,
                 "reviewed_at": item.reviewed_at,
             }
-            for section in faq_sections(audiences=faq_audiences_for(user))  # type: ignore[arg-type]
+            for section in faq_sections(audiences=faq_audiences_for(user))
             for item in section.items
         ]
 

@@ -216,14 +216,16 @@ def alert_card_last_issue(*, patient_id: int) -> datetime | None:
 def content_export(*, patient: User) -> dict[str, list[dict[str, Any]]]:
     """The patient's safety acknowledgements and alert card issues, for their own download."""
     return {
-        "safety_acknowledgements": list(
-            SafetyAcknowledgement.objects.filter(patient=patient)
+        "safety_acknowledgements": [
+            dict(row)
+            for row in SafetyAcknowledgement.objects.filter(patient=patient)
             .order_by("acknowledged_at", "pk")
             .values("version__version", "acknowledged_at")
-        ),
-        "alert_card_issues": list(
-            AlertCardIssue.objects.filter(patient=patient)
+        ],
+        "alert_card_issues": [
+            dict(row)
+            for row in AlertCardIssue.objects.filter(patient=patient)
             .order_by("issued_at", "pk")
             .values("issued_at", "format")
-        ),
+        ],
     }

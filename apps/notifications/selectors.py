@@ -67,7 +67,8 @@ def notifications_export(*, patient: User) -> dict[str, Any]:
     deliveries = Delivery.objects.filter(notification__recipient=patient).order_by("created_at")
     by_notification: dict[int, list[dict[str, Any]]] = {}
     for d in deliveries.values("notification_id", "channel", "status", "sent_at"):
-        by_notification.setdefault(d.pop("notification_id"), []).append(d)
+        row: dict[str, Any] = dict(d)
+        by_notification.setdefault(int(row.pop("notification_id")), []).append(row)
     pref = (
         NotificationPreference.objects.filter(user=patient)
         .values(

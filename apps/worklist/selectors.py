@@ -56,8 +56,9 @@ def open_task_patient_ids(*, patient_ids: list[int]) -> dict[int, int]:
 
 def tasks_export(*, patient: User) -> list[dict[str, Any]]:
     """The clinic's tasks about this patient, for the patient's own download."""
-    return list(
+    rows = (
         Task.objects.filter(patient=patient)
         .order_by("created_at", "pk")
         .values("kind", "priority", "status", "rule_code", "created_at", "resolved_at")
     )
+    return [dict(row) for row in rows]
