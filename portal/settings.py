@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.accounts.tasks.expire_invitations",
         "schedule": timedelta(hours=1),
     },
+    "purge-idempotency-keys": {
+        "task": "apps.api.tasks.purge_idempotency_keys",
+        "schedule": timedelta(hours=1),
+    },
     "sweep-notification-deliveries": {
         "task": "apps.notifications.tasks.sweep_deliveries",
         "schedule": timedelta(seconds=env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)),
@@ -456,6 +460,8 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env_int("PROXY_COUNT", 0),
 }
+# Hours a POST's stored answer is kept for replay under its Idempotency-Key (then purged hourly).
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Naltrexone programme portal API",
     "DESCRIPTION": (

@@ -4,12 +4,16 @@ signs in as an app would."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.db import IntegrityError
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.api.models import IdempotentRequest
+from apps.api.tasks import purge_idempotency_keys
 from apps.api.throttles import WriteRateThrottle
 from apps.audit.models import AuditEvent
 from apps.content.models import EntryStatus, FaqCategory
@@ -228,3 +232,15 @@ def test_anonymous_callers_are_throttled_per_address(client, db, monkeypatch):
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 429
     assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_stored_answers_are_forgotten_after_a_day(patient):
+    with time_machine.travel(dt.datetime(2026, 3, 28, 12, 0, tzinfo=dt.UTC)):
+        IdempotentRequest.objects.create(user=patient, key="old", fingerprint="a", status_code=200)
+    with time_machine.travel(dt.datetime(2026, 3, 29, 11, 0, tzinfo=dt.UTC)):
+        IdempotentRequest.objects.create(user=patient, key="new", fingerprint="b", status_code=200)
+        # 23 hours later: across the UK clock change, still kept.
+        assert purge_idempotency_keys() == 0
+    with time_machine.travel(dt.datetime(2026, 3, 29, 12, 30, tzinfo=dt.UTC)):
+        assert purge_idempotency_keys() == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]

@@ -69,7 +69,7 @@ NOT_EXPORTED = {
     # Invitations are about an address before an account exists; the account replaces them.
     "accounts.invitation": "an invitation is the clinic's record of asking, not the patient's data",
     # Written by others, about requests: the key and the stored answer of the patient's own POSTs.
-    "api.idempotentrequest": "a transport record of the patient's own requests, kept one day",
+    "api.idempotentrequest": "a transport record of the patient's own requests, purged after IDEMPOTENCY_KEEP_HOURS",
 }
 
 
