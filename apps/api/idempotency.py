@@ -105,4 +105,5 @@ def idempotent(handler: F) -> F:
             return refused.response
         return response
 
+    wrapper.is_idempotent = True  # type: ignore[attr-defined]
     return cast(F, wrapper)

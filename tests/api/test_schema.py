@@ -85,3 +85,11 @@ def test_docs_page_uses_vendored_assets_under_the_strict_csp(client, db):
     script = client.get(init.replace("&amp;", "&"))
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_every_api_post_accepts_an_idempotency_key():
+    for name, _params, view in walk():
+        view_class = getattr(view, "cls", None)
+        post = getattr(view_class, "post", None)
+        if name.startswith("api:") and post is not None:
+            assert getattr(post, "is_idempotent", False), f"{name}: decorate post with @idempotent"
