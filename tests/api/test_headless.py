@@ -80,6 +80,15 @@ def test_clinician_completes_the_authenticator_step_before_any_data(client, clin
     assert [p["id"] for p in listed] == [patient.pk]
 
 
+def test_supervisor_app_sees_only_the_consented_fields(client, consent, supervisor):
+    token = token_of(sign_in(client, supervisor.email))
+    client.cookies.clear()
+    listed = client.get(PATIENTS, HTTP_X_SESSION_TOKEN=token).json()["results"]
+    assert listed == [{"id": consent.patient_id, "name": "Pat Patient", "protected_until": None}]
+    fhir = reverse("api:patients-api:patient-fhir", kwargs={"patient_id": consent.patient_id})
+    assert client.get(fhir, HTTP_X_SESSION_TOKEN=token).status_code == 403
+
+
 def test_a_made_up_token_is_not_signed_in(client, patient):
     assert client.get(ME, HTTP_X_SESSION_TOKEN="not-a-token").status_code == 401
 

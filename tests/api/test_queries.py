@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from apps.content.models import EntryStatus, FaqCategory
+from apps.content.services import faq_entry_save
 from apps.notifications.services import notification_queue
 from tests.accounts.test_queries import add_patients, assert_constant
 
@@ -49,3 +51,25 @@ def test_disclosure_list_queries_do_not_grow(client, patient, clinician):
 
     # session, user, session update, count, page of events with who did them
     assert_constant(client, [reverse("api:accounts-api:disclosure-list")], grow)
+
+
+def test_faq_list_queries_do_not_grow(client, staff):
+    category = FaqCategory.objects.create(slug="q-test", title="Query test", audience="everyone")
+    made = {"n": 0}
+
+    def grow(how_many: int) -> None:
+        for _ in range(how_many):
+            made["n"] += 1
+            faq_entry_save(
+                actor=staff,
+                entry=None,
+                slug=f"q-{made['n']}",
+                category=category,
+                question=f"Question {made['n']}?",
+                answer="An answer.",
+                status=EntryStatus.PUBLISHED,
+                audience="everyone",
+            )
+
+    # published entries with their headings (anonymous: no session or user queries)
+    assert_constant(client, [reverse("api:content-api:faq-list") + "?page_size=100"], grow)
