@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.content.urls")),
     path("", include("apps.intake.urls")),
+    path("", include("apps.clinic.urls")),
     path("worklist/", include("apps.worklist.urls")),
     path("", include("apps.notifications.urls")),
     path("accounts/", include("allauth.urls")),

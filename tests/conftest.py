@@ -27,7 +27,11 @@ from tests.urlwalk import url_params
 pytest_plugins = ["tests.live"]
 
 # Modules with `build(world)`: add one when an app's routes need objects in the world.
-WORLD_BUILDERS: list[str] = ["tests.intake.world", "tests.notifications.world"]
+WORLD_BUILDERS: list[str] = [
+    "tests.clinic.world",
+    "tests.intake.world",
+    "tests.notifications.world",
+]
 
 PASSWORD = "a-long-test-password-42"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -21,6 +21,7 @@ from tests.urlwalk import walk
 # Each app keeps its rows beside its tests; add a module here when an app adds routes.
 ROW_MODULES = [
     "tests.accounts.access_rows",
+    "tests.clinic.access_rows",
     "tests.content.access_rows",
     "tests.intake.access_rows",
     "tests.notifications.access_rows",

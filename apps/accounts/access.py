@@ -25,6 +25,7 @@ __all__ = [
     "PRIVILEGED_ROLES",
     "HasRole",
     "Role",
+    "can_change_thresholds",
     "can_manage_patient",
     "can_supervise",
     "can_view_patient",
@@ -108,6 +109,12 @@ def can_manage_patient(user: User, patient_id: int) -> bool:
     return PatientProfile.objects.filter(
         user_id=patient_id, responsible_clinician_id=user.pk
     ).exists()
+
+
+def can_change_thresholds(user: User) -> bool:
+    """The clinic's clinical thresholds are changed by clinicians with the clinical-lead flag,
+    never by staff (who keep the clinic's name, contact numbers and colours)."""
+    return user.role == Role.CLINICIAN and user.is_clinical_lead and user.is_active
 
 
 def can_view_patient(user: User, patient_id: int) -> bool:

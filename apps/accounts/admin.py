@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from apps.accounts import services
 from apps.accounts.models import Invitation, PatientProfile, SupervisorConsent, User
 from apps.audit.admin_mixins import AuditedReadsAdmin
+from apps.core.exceptions import ServiceError
 
 
 def _is_staff_role(request: HttpRequest) -> bool:
@@ -53,10 +54,35 @@ class UserAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
         "preferred_name",
         "role",
         "time_zone",
+        "is_clinical_lead",
         "is_active",
         "last_login",
         "date_joined",
     )
+    actions = ("make_clinical_lead", "remove_clinical_lead")
+
+    def _set_lead(self, request: HttpRequest, queryset: QuerySet[User], is_lead: bool) -> None:
+        done = 0
+        for user in queryset:
+            try:
+                services.clinical_lead_set(
+                    actor=request.user,  # type: ignore[arg-type]
+                    user=user,
+                    is_lead=is_lead,
+                )
+            except ServiceError as exc:
+                self.message_user(request, f"{user.email}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"Updated {done} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Make clinical lead (may change clinical thresholds)")
+    def make_clinical_lead(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_lead(request, queryset, True)
+
+    @admin.action(description="Remove clinical lead")
+    def remove_clinical_lead(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_lead(request, queryset, False)
 
 
 @admin.register(PatientProfile)

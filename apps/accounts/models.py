@@ -69,6 +69,8 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London"
     )
+    # A clinician who may change the clinic's clinical thresholds (set by staff, audited).
+    is_clinical_lead = models.BooleanField(_("clinical lead"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -83,6 +85,10 @@ class User(AbstractUser):
             # Only staff may reach the admin site.
             models.CheckConstraint(
                 condition=Q(is_staff=False) | Q(role=Role.STAFF), name="user_admin_is_staff_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_clinical_lead=False) | Q(role=Role.CLINICIAN),
+                name="user_clinical_lead_is_clinician",
             ),
         ]
 

@@ -478,3 +478,23 @@ def lockouts_clear(*, actor: User, attempt_ids: list[int]) -> int:
         )
     AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()
     return len(attempts)
+
+
+@transaction.atomic
+def clinical_lead_set(*, actor: User, user: User, is_lead: bool) -> User:
+    """Staff name (or stop naming) a clinician as a clinical lead, who may change the clinic's
+    clinical thresholds. Only clinicians can be leads; every change is audited."""
+    access.ensure(actor.role == Role.STAFF)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role != Role.CLINICIAN:
+        raise ServiceError("Only a clinician can be a clinical lead.")
+    if user.is_clinical_lead != is_lead:
+        user.is_clinical_lead = is_lead
+        user.save(update_fields=["is_clinical_lead"])
+        audit_record(
+            actor=actor,
+            action="accounts.clinical_lead_changed",
+            target=user,
+            detail={"is_lead": is_lead},
+        )
+    return user

@@ -1,5 +1,5 @@
-"""Staff edit the clinic's settings in the admin; the change goes through the service so it is
-audited."""
+"""Staff edit the clinic's name, contact numbers and colours in the admin (through the service,
+so it is audited). The clinical thresholds are shown read-only: clinical leads change them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from apps.accounts.roles import Role
-from apps.clinic.models import ClinicSettings
+from apps.clinic.models import THRESHOLD_FIELDS, ClinicSettings
 from apps.clinic.services import clinic_settings_update
 
 
@@ -37,24 +37,16 @@ class ClinicSettingsAdmin(admin.ModelAdmin[ClinicSettings]):
             },
         ),
         (
-            "Intake screening thresholds",
+            "Intake screening thresholds (read-only here)",
             {
-                "description": "The rules of the eligibility gates. Every change is audited.",
-                "fields": (
-                    "min_age_years",
-                    ("short_acting_free_days", "short_acting_warn_days"),
-                    ("long_acting_free_days", "long_acting_warn_days"),
-                    "urine_screen_max_age_days",
-                    "naloxone_challenge_policy",
-                    "liver_test_max_age_days",
-                    ("liver_specialist_multiple", "liver_block_multiple"),
-                    "surgery_pause_hours",
-                    "audit_c_positive_score",
-                    "phq9_item9_flag_above",
-                ),
+                "description": "The rules of the eligibility gates. A clinician with the "
+                "clinical-lead flag changes them in the portal (Clinical thresholds), with a "
+                "reason; every change is audited.",
+                "fields": THRESHOLD_FIELDS,
             },
         ),
     )
+    readonly_fields = THRESHOLD_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not ClinicSettings.objects.exists()

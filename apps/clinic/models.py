@@ -1,4 +1,6 @@
-"""The clinic's own settings: one row, edited by staff in the admin, every change audited.
+"""The clinic's own settings: one row. Staff keep the clinic's name, contact numbers and colours in
+the admin; clinicians with the clinical-lead flag change the clinical thresholds (with a reason,
+kept in `ThresholdChange`). Every change is audited.
 
 Later parts of the pathway add their thresholds here (DOMAIN.md: "every number is a clinic
 setting with this default").
@@ -42,7 +44,13 @@ class ClinicSettings(BaseModel):
 
     # --- Intake screening thresholds (DOMAIN.md section 2) --------------------------------------
     min_age_years = models.PositiveSmallIntegerField(
-        _("minimum age (years)"), default=18, validators=[MinValueValidator(16)]
+        _("minimum age (years)"),
+        default=18,
+        validators=[MinValueValidator(18)],
+        help_text=_(
+            "18 or more: naltrexone is not licensed for younger people. A clinician can still "
+            "override the age gate for one patient, with a reason."
+        ),
     )
     short_acting_free_days = models.PositiveSmallIntegerField(
         _("days free of short-acting opioids before the first dose"),
@@ -61,6 +69,26 @@ class ClinicSettings(BaseModel):
     )
     long_acting_warn_days = models.PositiveSmallIntegerField(
         _("methadone or buprenorphine: warn below this many days"),
+        default=14,
+        help_text=_("From the minimum up to (not including) this number of days: warn."),
+    )
+    modified_release_free_days = models.PositiveSmallIntegerField(
+        _("days free of modified-release opioids before the first dose"),
+        default=10,
+        help_text=_("Slow-release morphine, oxycodone and similar. Fewer days blocks."),
+    )
+    modified_release_warn_days = models.PositiveSmallIntegerField(
+        _("modified-release opioids: warn below this many days"),
+        default=14,
+        help_text=_("From the minimum up to (not including) this number of days: warn."),
+    )
+    fentanyl_free_days = models.PositiveSmallIntegerField(
+        _("days free of fentanyl before the first dose"),
+        default=10,
+        help_text=_("Fentanyl builds up in body fat with regular use. Fewer days blocks."),
+    )
+    fentanyl_warn_days = models.PositiveSmallIntegerField(
+        _("fentanyl: warn below this many days"),
         default=14,
         help_text=_("From the minimum up to (not including) this number of days: warn."),
     )
@@ -107,11 +135,6 @@ class ClinicSettings(BaseModel):
         validators=[MaxValueValidator(12)],
         help_text=_("UK: 5 or more."),
     )
-    phq9_item9_flag_above = models.PositiveSmallIntegerField(
-        _("PHQ-9 question 9: raise an urgent task for answers above"),
-        default=0,
-        validators=[MaxValueValidator(2)],
-    )
 
     class Meta:
         verbose_name = _("clinic settings")
@@ -120,9 +143,12 @@ class ClinicSettings(BaseModel):
             models.CheckConstraint(condition=Q(singleton=True), name="clinic_settings_singleton"),
             models.CheckConstraint(
                 condition=Q(short_acting_warn_days__gte=models.F("short_acting_free_days"))
-                & Q(long_acting_warn_days__gte=models.F("long_acting_free_days")),
+                & Q(long_acting_warn_days__gte=models.F("long_acting_free_days"))
+                & Q(modified_release_warn_days__gte=models.F("modified_release_free_days"))
+                & Q(fentanyl_warn_days__gte=models.F("fentanyl_free_days")),
                 name="clinic_settings_warn_after_minimum",
             ),
+            models.CheckConstraint(condition=Q(min_age_years__gte=18), name="clinic_min_age_18"),
             models.CheckConstraint(
                 condition=Q(liver_block_multiple__gte=models.F("liver_specialist_multiple")),
                 name="clinic_settings_liver_block_above_review",
@@ -131,3 +157,43 @@ class ClinicSettings(BaseModel):
 
     def __str__(self) -> str:
         return "Clinic settings"
+
+
+# Fields only a clinical lead may change (DOMAIN.md section 2's thresholds).
+THRESHOLD_FIELDS: tuple[str, ...] = (
+    "min_age_years",
+    "short_acting_free_days",
+    "short_acting_warn_days",
+    "long_acting_free_days",
+    "long_acting_warn_days",
+    "modified_release_free_days",
+    "modified_release_warn_days",
+    "fentanyl_free_days",
+    "fentanyl_warn_days",
+    "urine_screen_max_age_days",
+    "naloxone_challenge_policy",
+    "liver_test_max_age_days",
+    "liver_specialist_multiple",
+    "liver_block_multiple",
+    "surgery_pause_hours",
+    "audit_c_positive_score",
+)
+
+
+class ThresholdChange(models.Model):
+    """Append-only record of one change to the clinical thresholds: who, when, why, and each
+    field's old and new value."""
+
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+    changes = models.JSONField()  # {field: [old, new]} as text
+
+    class Meta:
+        ordering = ("-changed_at", "-pk")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="threshold_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Threshold change #{self.pk}"

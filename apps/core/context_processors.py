@@ -49,8 +49,11 @@ NAV: dict[str, list[tuple[str, str]]] = {
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    nav = NAV.get(role or "", [])
+    if role == Role.CLINICIAN and getattr(user, "is_clinical_lead", False):
+        nav = [*nav[:-2], ("clinic:thresholds", "Clinical thresholds"), *nav[-2:]]
     return {
         "clinic": clinic_settings_get(),
-        "nav_items": NAV.get(role or "", []),
+        "nav_items": nav,
         "user_role": role,
     }

@@ -26,10 +26,20 @@ from apps.intake.selectors import pathway_state_of
 def demo_answers(today: dt.date, *, last_use_days: int = 21, phq9_item9: int = 0) -> dict[str, Any]:
     """A complete, unremarkable set of answers (opioid indication)."""
     return {
-        "about": {"date_of_birth": "1988-04-12", "indication": "opioids", "alcohol_goal": ""},
+        "about": {
+            "date_of_birth": "1988-04-12",
+            "indication": "opioids",
+            "alcohol_goal": "",
+            "alcohol_withdrawal_complete": "",
+        },
         "substances": {
-            "last_opioid_kind": "short_acting",
-            "last_opioid_date": (today - dt.timedelta(days=last_use_days)).isoformat(),
+            "opioid_classes": ["short_acting"],
+            "last_short_acting": (today - dt.timedelta(days=last_use_days)).isoformat(),
+            "last_methadone": None,
+            "last_buprenorphine_daily": None,
+            "last_buprenorphine_depot": None,
+            "last_modified_release": None,
+            "last_fentanyl": None,
             "currently_dependent": "no",
             "other_substances": "",
         },
@@ -47,7 +57,7 @@ def demo_answers(today: dt.date, *, last_use_days: int = 21, phq9_item9: int = 0
             "liver_kidney_notes": "",
             "pregnancy": "not_applicable",
             "planned_surgery": "no",
-            "chronic_pain_opioids": "no",
+            "opioid_pain_relief": "no",
         },
         "audit_c": {"audit_1": 1, "audit_2": 1, "audit_3": 0},
         "dast_10": {f"dast_{n}": 0 for n in range(1, 11)} | {"dast_1": 1, "dast_3": 1},
@@ -110,6 +120,7 @@ def record_clean_results(
             ast=30,
             ast_uln=40,
             bilirubin=8,
+            bilirubin_uln=21,
         ),
     )
     services.support_record(
@@ -130,6 +141,14 @@ def _make_eligible(demo: Demo, patient: User, today: dt.date) -> None:
 
 def seed(demo: Demo) -> None:
     today = timezone.localdate()
+    # The demo clinician is the clinic's clinical lead, so the thresholds page can be seen.
+    lead = demo.people["clinician@example.org"]
+    if not lead.is_clinical_lead:
+        account_services.clinical_lead_set(
+            actor=demo.people["staff@example.org"], user=lead, is_lead=True
+        )
+        lead.refresh_from_db()
+        demo.say("clinician@example.org is the clinical lead (may change clinical thresholds)")
     # Part-way through the questionnaire.
     casey = _invited_patient(demo, "new.patient@example.org", "Casey Morgan")
     if pathway_state_of(casey) == PathwayState.INVITED:

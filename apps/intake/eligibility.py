@@ -25,6 +25,7 @@ CG115 = "NICE CG115 (alcohol-use disorders)"
 ORANGE = "Drug misuse and dependence: UK guidelines on clinical management (2017)"
 TIP63 = "SAMHSA TIP 63, chapter on naltrexone"
 CLINIC = "Clinic policy (DOMAIN.md section 2)"
+HYS_LAW = 'FDA guidance on drug-induced liver injury (2009), "Hy\'s law"; UK SmPC'
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Thresholds:
     short_acting_warn_days: int = 10
     long_acting_free_days: int = 10
     long_acting_warn_days: int = 14
+    modified_release_free_days: int = 10
+    modified_release_warn_days: int = 14
+    fentanyl_free_days: int = 10
+    fentanyl_warn_days: int = 14
     urine_screen_max_age_days: int = 3
     naloxone_challenge_policy: str = "always"  # or "if_unverified"
     liver_test_max_age_days: int = 28
@@ -43,7 +48,41 @@ class Thresholds:
     liver_block_multiple: Decimal = Decimal("5.00")
     surgery_pause_hours: int = 72
     audit_c_positive_score: int = 5
-    phq9_item9_flag_above: int = 0
+
+
+# PHQ-9 question 9 above this answer raises an urgent task. Fixed, not a clinic setting: any
+# thought of self-harm needs a clinician (DOMAIN.md section 2).
+SELF_HARM_ABOVE = 0
+# ALT or AST above 3 x ULN together with bilirubin above 2 x ULN signals drug-induced liver
+# injury with a risk of liver failure ("Hy's law", FDA guidance on drug-induced liver injury,
+# 2009). Fixed, so it can never be loosened.
+BILIRUBIN_MULTIPLE = Decimal("2")
+HYS_LAW_TRANSAMINASE_MULTIPLE = Decimal("3")
+
+# Opioid classes a patient can report, each with its own interval (DOMAIN.md section 2).
+# Depot buprenorphine has no interval: it needs a specialist washout plan.
+OPIOID_CLASSES: dict[str, str] = {
+    "short_acting": "short-acting opioids",
+    "methadone": "methadone",
+    "buprenorphine_daily": "daily buprenorphine",
+    "modified_release": "modified-release opioids",
+    "fentanyl": "fentanyl",
+    "buprenorphine_depot": "depot buprenorphine",
+}
+DEPOT = "buprenorphine_depot"
+
+
+def class_interval(t: Thresholds, cls: str) -> tuple[int, int]:
+    """(minimum opioid-free days, warn below this many days) for one opioid class."""
+    if cls == "short_acting":
+        return t.short_acting_free_days, t.short_acting_warn_days
+    if cls in ("methadone", "buprenorphine_daily"):
+        return t.long_acting_free_days, t.long_acting_warn_days
+    if cls == "modified_release":
+        return t.modified_release_free_days, t.modified_release_warn_days
+    if cls == "fentanyl":
+        return t.fentanyl_free_days, t.fentanyl_warn_days
+    raise ValueError(cls)
 
 
 @dataclass(frozen=True)
@@ -65,6 +104,16 @@ class LiverTestIn:
     alt_uln: int
     ast: int
     ast_uln: int
+    bilirubin: int = 0
+    bilirubin_uln: int = 21
+
+
+@dataclass(frozen=True)
+class WashoutPlanIn:
+    """A specialist's plan for coming off depot buprenorphine: the earliest first dose."""
+
+    recorded_on: dt.date
+    earliest_first_dose: dt.date
 
 
 @dataclass(frozen=True)
@@ -75,12 +124,17 @@ class Inputs:
     urine_screen: UrineScreenIn | None = None
     naloxone: NaloxoneIn | None = None
     liver_test: LiverTestIn | None = None
-    planned_opioid_procedure: bool = False
+    # Dates of procedures the clinician recorded where opioid pain relief is expected (None:
+    # no date yet). Past ones no longer count.
+    procedure_dates: tuple[dt.date | None, ...] = ()
     pregnancy_advice_given: bool = False
     safety_acknowledged: bool = False
     active_supervisors: int = 0
     clinic_supervision: bool = False
     counselling_plan: str = ""
+    washout_plan: WashoutPlanIn | None = None
+    # An urgent self-harm task is open (not yet closed with the clinician's risk assessment).
+    self_harm_task_open: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The inputs as stored beside the result (dates as ISO strings, decimals as text)."""
@@ -148,46 +202,132 @@ def gate_age(i: Inputs) -> Gate:
     return Gate("age", title, PASS, f"{minimum} or over.", src, str(age))
 
 
+def opioid_use(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, dt.date | None]:
+    """Each opioid class the patient reported, with the date of last use (None: not given).
+    Answers saved before the questionnaire asked per class ("which opioid did you use last")
+    are read too; "buprenorphine" then could have been a depot injection, so it counts as both
+    daily and depot buprenorphine (the safer reading)."""
+    section = answers.get("substances", {})
+    if "opioid_classes" in section:
+        classes = [c for c in section.get("opioid_classes") or [] if c in OPIOID_CLASSES]
+        return {c: _date(section.get(f"last_{c}")) for c in classes}
+    kind = section.get("last_opioid_kind", "")
+    last = _date(section.get("last_opioid_date"))
+    if kind in ("", "none"):
+        return {}
+    if kind == "buprenorphine":
+        return {"buprenorphine_daily": last, DEPOT: last}
+    return {kind if kind in OPIOID_CLASSES else "short_acting": last}
+
+
 def uses_opioids(i: Inputs) -> bool:
     """The patient reported opioid use (any kind) or is treated for opioid dependence."""
     about = i.answers.get("about", {})
-    kind = i.answers.get("substances", {}).get("last_opioid_kind", "")
-    return about.get("indication") in ("opioids", "both") or kind not in ("", "none")
+    return (
+        about.get("indication") in ("opioids", "both")
+        or bool(opioid_use(i.answers))
+        or _yes(i.answers.get("medicines", {}), "takes_opioid_medicines")
+    )
+
+
+_RANK = {PASS: 0, WARN: 1, BLOCK: 2}
 
 
 def gate_last_opioid(i: Inputs) -> Gate:
-    title = "Time since last opioid use"
-    section = i.answers.get("substances", {})
-    kind = section.get("last_opioid_kind", "")
-    if not uses_opioids(i) or kind == "none":
-        return Gate("last_opioid", title, PASS, "No opioid use reported.", SMPC, "none")
-    last = _date(section.get("last_opioid_date"))
-    if last is None:
-        return Gate("last_opioid", title, BLOCK, "Date of last opioid use not given.", SMPC)
-    t = i.thresholds
-    days = (i.today - last).days
-    if kind in ("methadone", "buprenorphine"):
-        minimum, warn_below, what = t.long_acting_free_days, t.long_acting_warn_days, kind
-    else:
-        minimum, warn_below, what = (
-            t.short_acting_free_days,
-            t.short_acting_warn_days,
-            "short-acting opioids",
+    """Per class: under its minimum blocks, up to its warn limit warns. The strictest class
+    decides (a block before a warning; among equals, the one with the least margin). Not
+    overridable: this gate guards against precipitated withdrawal."""
+    title, code = "Time since last opioid use", "last_opioid"
+    used = {c: d for c, d in opioid_use(i.answers).items() if c != DEPOT}
+    if not used:
+        reason = (
+            "Only depot buprenorphine reported: see its own gate."
+            if DEPOT in opioid_use(i.answers)
+            else "No opioid use reported."
         )
-    value = f"{_days(days)} ({what})"
-    if days < minimum:
+        return Gate(code, title, PASS, reason, SMPC, "none", overridable=False)
+    missing = [OPIOID_CLASSES[c] for c, d in used.items() if d is None]
+    if missing:
+        reason = "Date of last use not given for: " + ", ".join(missing) + "."
+        return Gate(code, title, BLOCK, reason, SMPC, overridable=False)
+    found = []  # (rank, margin, class, days, minimum, warn_below)
+    for cls, last in used.items():
+        if last is None:  # pragma: no cover - refused above
+            continue
+        days = (i.today - last).days
+        minimum, warn_below = class_interval(i.thresholds, cls)
+        outcome = BLOCK if days < minimum else WARN if days < warn_below else PASS
+        found.append((_RANK[outcome], -(days - minimum), cls, days, minimum, warn_below))
+    found.sort(reverse=True)
+    rank, _, cls, days, minimum, warn_below = found[0]
+    what = OPIOID_CLASSES[cls]
+    value = "; ".join(f"{OPIOID_CLASSES[c]}: {_days(d)}" for _, _, c, d, _, _ in found)
+    if rank == _RANK[BLOCK]:
         reason = (
             f"Last use of {what} {_days(days)} ago; at least {_days(minimum)} are needed, or "
             "naltrexone brings on sudden, severe withdrawal."
         )
-        return Gate("last_opioid", title, BLOCK, reason, SMPC, value)
-    if days < warn_below:
+        return Gate(code, title, BLOCK, reason, SMPC, value, overridable=False)
+    if rank == _RANK[WARN]:
         reason = (
             f"Last use of {what} {_days(days)} ago: past the minimum of {_days(minimum)}, but "
             f"under {_days(warn_below)}. Confirm with a urine screen and naloxone challenge."
         )
-        return Gate("last_opioid", title, WARN, reason, ORANGE, value)
-    return Gate("last_opioid", title, PASS, f"Last use of {what} {_days(days)} ago.", SMPC, value)
+        return Gate(code, title, WARN, reason, ORANGE, value, overridable=False)
+    return Gate(
+        code,
+        title,
+        PASS,
+        f"Every class past its interval (closest: {what}, {_days(days)} ago).",
+        SMPC,
+        value,
+        overridable=False,
+    )
+
+
+def gate_depot(i: Inputs) -> Gate:
+    """Depot buprenorphine (weekly or monthly injections) stays in the body for weeks to months:
+    no fixed interval is safe. Blocks until a specialist washout plan is recorded and its
+    earliest first-dose date has come. Not overridable."""
+    title, code = "Depot buprenorphine", "depot_buprenorphine"
+    src = "Buvidal SmPC (prolonged-release buprenorphine injection); " + TIP63
+    if DEPOT not in opioid_use(i.answers):
+        return Gate(code, title, PASS, "No depot buprenorphine reported.", src, overridable=False)
+    plan = i.washout_plan
+    if plan is None:
+        reason = (
+            "Depot buprenorphine injections reported. Buprenorphine from a depot stays in the "
+            "body for weeks to months. Record a specialist washout plan first."
+        )
+        return Gate(code, title, BLOCK, reason, src, overridable=False)
+    when = plan.earliest_first_dose.isoformat()
+    if i.today < plan.earliest_first_dose:
+        reason = f"The specialist washout plan allows the first dose from {when}, not before."
+        return Gate(code, title, BLOCK, reason, src, when, overridable=False)
+    reason = f"Specialist washout plan recorded: first dose allowed from {when}."
+    return Gate(code, title, PASS, reason, src, when, overridable=False)
+
+
+def gate_consistency(i: Inputs) -> Gate:
+    """Answers that contradict each other warn, so the clinician asks again."""
+    title, code, src = "Answers agree with each other", "consistency", CLINIC
+    about = i.answers.get("about", {})
+    subs = i.answers.get("substances", {})
+    meds = i.answers.get("medicines", {})
+    said_none = ("opioid_classes" in subs or "last_opioid_kind" in subs) and not opioid_use(
+        i.answers
+    )
+    found = []
+    if said_none and about.get("indication") in ("opioids", "both"):
+        found.append("help with opioids was asked for, but no opioid use was reported")
+    if said_none and _yes(subs, "currently_dependent"):
+        found.append("physical dependence on opioids was reported, but no opioid use")
+    if said_none and _yes(meds, "takes_opioid_medicines"):
+        found.append("an opioid medicine is taken, but no opioid use was reported")
+    if found:
+        reason = "Check with the patient: " + "; ".join(found) + "."
+        return Gate(code, title, WARN, reason, src)
+    return Gate(code, title, PASS, "No contradictions found.", src)
 
 
 def _urine_verified(i: Inputs) -> bool:
@@ -209,7 +349,13 @@ def gate_urine_screen(i: Inputs) -> Gate:
     if u.positive_for:
         names = ", ".join(u.positive_for)
         return Gate(
-            "urine_screen", title, BLOCK, f"Positive for: {names}.", src, f"{value}; positive"
+            "urine_screen",
+            title,
+            BLOCK,
+            f"Positive for: {names}.",
+            src,
+            f"{value}; positive",
+            overridable=False,
         )
     if age > i.thresholds.urine_screen_max_age_days:
         reason = (
@@ -231,6 +377,7 @@ def gate_naloxone(i: Inputs) -> Gate:
             "Positive: withdrawal signs after naloxone. Do not start.",
             src,
             "positive",
+            overridable=False,
         )
     if n is not None:
         return Gate("naloxone", title, PASS, "Negative.", src, "negative")
@@ -249,88 +396,188 @@ def gate_naloxone(i: Inputs) -> Gate:
 
 
 def gate_liver(i: Inputs) -> Gate:
-    title, src = "Liver blood test", SMPC
+    title, code, src = "Liver blood test", "liver", SMPC
     lft = i.liver_test
     t = i.thresholds
     if lft is None:
-        return Gate("liver", title, BLOCK, "No baseline liver blood test recorded.", src)
+        return Gate(code, title, BLOCK, "No baseline liver blood test recorded.", src)
     age = (i.today - lft.taken_on).days
     ratio = max(Decimal(lft.alt) / Decimal(lft.alt_uln), Decimal(lft.ast) / Decimal(lft.ast_uln))
-    value = f"{ratio.quantize(Decimal('0.01'))} x upper limit; taken {_days(age)} ago"
+    bili = Decimal(lft.bilirubin) / Decimal(lft.bilirubin_uln)
+    value = (
+        f"{ratio.quantize(Decimal('0.01'))} x upper limit; bilirubin "
+        f"{bili.quantize(Decimal('0.01'))} x upper limit; taken {_days(age)} ago"
+    )
+    if ratio > HYS_LAW_TRANSAMINASE_MULTIPLE and bili > BILIRUBIN_MULTIPLE:
+        reason = (
+            "ALT or AST above 3 times and bilirubin above 2 times the upper limit of normal: "
+            "possible liver injury. Do not start; refer for specialist care."
+        )
+        return Gate(code, title, BLOCK, reason, HYS_LAW, value, overridable=False)
     if ratio >= t.liver_block_multiple:
         reason = f"ALT or AST at or above {t.liver_block_multiple} times the upper limit of normal."
-        return Gate("liver", title, BLOCK, reason, src, value)
+        return Gate(code, title, BLOCK, reason, src, value)
     if ratio >= t.liver_specialist_multiple:
         reason = (
             f"ALT or AST at or above {t.liver_specialist_multiple} times the upper limit of "
             "normal: needs specialist review before starting."
         )
-        return Gate("liver", title, BLOCK, reason, src, value)
+        return Gate(code, title, BLOCK, reason, src, value)
     if age > t.liver_test_max_age_days:
         reason = (
             f"The result is {_days(age)} old; a baseline at most "
             f"{_days(t.liver_test_max_age_days)} old is needed. Repeat the test."
         )
-        return Gate("liver", title, BLOCK, reason, CLINIC, value)
-    return Gate("liver", title, PASS, "Within the accepted range.", src, value)
+        return Gate(code, title, BLOCK, reason, CLINIC, value)
+    if bili > BILIRUBIN_MULTIPLE:
+        reason = (
+            "ALT and AST are within range, but bilirubin is above 2 times the upper limit of "
+            "normal. Find the cause before starting."
+        )
+        return Gate(code, title, WARN, reason, src, value)
+    return Gate(code, title, PASS, "Within the accepted range.", src, value)
 
 
-CONTRAINDICATIONS = {
-    "acute_hepatitis": "acute hepatitis",
-    "liver_failure": "liver failure",
-    "severe_liver_impairment": "severe liver impairment",
-    "severe_kidney_impairment": "severe kidney impairment",
-    "hypersensitivity": "allergy to naltrexone",
-}
-
-
-def gate_contraindications(i: Inputs) -> Gate:
-    title, src = "Contraindications", SMPC
-    health = i.answers.get("health", {})
-    meds = i.answers.get("medicines", {})
-    subs = i.answers.get("substances", {})
-    found = [label for key, label in CONTRAINDICATIONS.items() if _yes(health, key)]
-    if _yes(subs, "currently_dependent"):
-        found.append("current opioid dependence")
-    if _yes(meds, "takes_opioid_medicines"):
-        found.append("taking opioid-containing medicines or methadone")
+def _contraindication(
+    code: str, title: str, found: bool, reason: str, *, overridable: bool
+) -> Gate:
     if found:
-        return Gate("contraindications", title, BLOCK, "Reported: " + "; ".join(found) + ".", src)
-    return Gate("contraindications", title, PASS, "None reported.", src)
+        return Gate(code, title, BLOCK, reason, SMPC, overridable=overridable)
+    return Gate(code, title, PASS, "Not reported.", SMPC, overridable=overridable)
+
+
+def gate_acute_liver(i: Inputs) -> Gate:
+    """Acute hepatitis or liver failure: not overridable (SmPC contraindication)."""
+    health = i.answers.get("health", {})
+    found = _yes(health, "acute_hepatitis") or _yes(health, "liver_failure")
+    return _contraindication(
+        "acute_liver",
+        "Acute hepatitis or liver failure",
+        found,
+        "Acute hepatitis or liver failure reported. Naltrexone must not be given.",
+        overridable=False,
+    )
+
+
+def gate_organ_impairment(i: Inputs) -> Gate:
+    health = i.answers.get("health", {})
+    found = [
+        label
+        for key, label in (
+            ("severe_liver_impairment", "severe liver impairment"),
+            ("severe_kidney_impairment", "severe kidney impairment"),
+        )
+        if _yes(health, key)
+    ]
+    return _contraindication(
+        "organ_impairment",
+        "Severe liver or kidney impairment",
+        bool(found),
+        "Reported: " + "; ".join(found) + ".",
+        overridable=True,
+    )
+
+
+def gate_opioid_dependence(i: Inputs) -> Gate:
+    """Current physical dependence: not overridable (precipitated withdrawal)."""
+    return _contraindication(
+        "opioid_dependence",
+        "Current opioid dependence",
+        _yes(i.answers.get("substances", {}), "currently_dependent"),
+        "The patient would get withdrawal if they stopped opioids today. Naltrexone now would "
+        "bring on sudden, severe withdrawal.",
+        overridable=False,
+    )
+
+
+def gate_opioid_medicines(i: Inputs) -> Gate:
+    """Taking opioid-containing medicines or methadone now: not overridable (the safer choice:
+    it brings on withdrawal and the medicine stops working)."""
+    meds = i.answers.get("medicines", {})
+    health = i.answers.get("health", {})
+    found = _yes(meds, "takes_opioid_medicines") or health.get("opioid_pain_relief") == "now"
+    return _contraindication(
+        "opioid_medicines",
+        "Opioid medicines taken now",
+        found,
+        "Taking opioid painkillers, cough or diarrhoea medicines, or methadone now. They must be "
+        "stopped (and the interval passed) before the first dose.",
+        overridable=False,
+    )
+
+
+def gate_hypersensitivity(i: Inputs) -> Gate:
+    return _contraindication(
+        "hypersensitivity",
+        "Allergy to naltrexone",
+        _yes(i.answers.get("health", {}), "hypersensitivity"),
+        "Allergic reaction to naltrexone reported.",
+        overridable=True,
+    )
 
 
 def gate_opioid_pain_relief(i: Inputs) -> Gate:
+    """Opioid pain relief that may be needed (planned surgery, long-term pain) warns: plan a
+    pause. Taking opioid painkillers now is the opioid_medicines gate. Procedures whose date
+    has passed no longer warn."""
     title, src = "Planned opioid pain relief", SMPC
     health = i.answers.get("health", {})
+    upcoming = [d for d in i.procedure_dates if d is None or d >= i.today]
     if (
         _yes(health, "planned_surgery")
-        or _yes(health, "chronic_pain_opioids")
-        or (i.planned_opioid_procedure)
+        or health.get("opioid_pain_relief") == "may_need"
+        or _yes(health, "chronic_pain_opioids")  # answers saved before the question was split
+        or upcoming
     ):
         reason = (
-            "Planned surgery or opioid pain relief: plan a pause "
-            f"(stop {i.thresholds.surgery_pause_hours} hours before elective surgery)."
+            "Opioid pain relief may be needed: plan a pause "
+            f"(stop {i.thresholds.surgery_pause_hours} hours before elective surgery where "
+            "opioid pain relief may be needed)."
         )
         return Gate("opioid_pain_relief", title, WARN, reason, src)
     return Gate("opioid_pain_relief", title, PASS, "None planned.", src)
 
 
 def gate_mood(i: Inputs) -> Gate:
+    """PHQ-9 question 9 above 0 (fixed): while the urgent task is open (no risk assessment
+    documented yet) nothing can be decided; once it is closed with the assessment, it warns."""
     title, src = "Mood (PHQ-9 question 9)", "PHQ-9 scoring instructions"
     phq = i.answers.get("phq_9", {})
     if "phq_9" not in phq:
         return Gate("mood", title, WARN, "The mood questions are not answered yet.", src)
     value = int(phq["phq_9"])
-    if value > i.thresholds.phq9_item9_flag_above:
-        return Gate(
-            "mood",
-            title,
-            WARN,
-            "Thoughts of self-harm reported: an urgent task has been raised.",
-            src,
-            str(value),
-        )
+    if value > SELF_HARM_ABOVE:
+        if i.self_harm_task_open:
+            reason = (
+                "Thoughts of self-harm reported. The urgent task is still open: close it with "
+                "your risk assessment before deciding."
+            )
+            return Gate("mood", title, BLOCK, reason, src, str(value), overridable=False)
+        reason = "Thoughts of self-harm reported; the risk assessment is recorded on the task."
+        return Gate("mood", title, WARN, reason, src, str(value))
+    if i.self_harm_task_open:
+        reason = "An urgent self-harm task is open: close it with your risk assessment first."
+        return Gate("mood", title, BLOCK, reason, src, str(value), overridable=False)
     return Gate("mood", title, PASS, "No thoughts of self-harm reported.", src, str(value))
+
+
+def gate_alcohol_withdrawal(i: Inputs) -> Gate:
+    """For alcohol: naltrexone is started after withdrawal is complete (NICE CG115)."""
+    title, code = "Alcohol withdrawal complete", "alcohol_withdrawal"
+    about = i.answers.get("about", {})
+    if about.get("indication") not in ("alcohol", "both"):
+        return Gate(code, title, PASS, "Not treated for alcohol.", CG115)
+    answer = about.get("alcohol_withdrawal_complete", "")
+    if answer == "yes":
+        return Gate(code, title, PASS, "Alcohol withdrawal is complete.", CG115, "yes")
+    if answer == "no":
+        reason = (
+            "Alcohol withdrawal is not complete. Start naltrexone after a safe, supported "
+            "withdrawal."
+        )
+        return Gate(code, title, BLOCK, reason, CG115, "no")
+    reason = "The patient is not sure whether alcohol withdrawal is complete. Ask and check."
+    return Gate(code, title, WARN, reason, CG115, answer or "not answered")
 
 
 def gate_pregnancy(i: Inputs) -> Gate:
@@ -389,18 +636,29 @@ def gate_informed_consent(i: Inputs) -> Gate:
 GATES = (
     gate_age,
     gate_last_opioid,
+    gate_depot,
+    gate_consistency,
     gate_urine_screen,
     gate_naloxone,
     gate_liver,
-    gate_contraindications,
+    gate_acute_liver,
+    gate_organ_impairment,
+    gate_opioid_dependence,
+    gate_opioid_medicines,
+    gate_hypersensitivity,
     gate_opioid_pain_relief,
     gate_mood,
     gate_pregnancy,
+    gate_alcohol_withdrawal,
     gate_alcohol_goal,
     gate_support,
     gate_informed_consent,
 )
-# Gates that only hold the first dose back; the clinician can decide eligibility before them.
+
+
+# Gates the clinician may decide eligibility before (they are the patient's and the care team's
+# arrangements, not clinical findings): they hold the first dose back, and the review page says
+# so in words, never as "Blocked".
 FIRST_DOSE_ONLY = frozenset({"support", "informed_consent"})
 
 
@@ -409,9 +667,24 @@ def evaluate(inputs: Inputs) -> list[Gate]:
     return [gate(inputs) for gate in GATES]
 
 
+def is_overridden(gate: Gate, overridden: frozenset[str]) -> bool:
+    """An override counts only for a blocked gate that may be overridden: one that guards
+    against precipitated withdrawal or liver failure never is, whatever is on file."""
+    return gate.outcome == BLOCK and gate.overridable and gate.code in overridden
+
+
+def blocks_decision(gate: Gate, overridden: frozenset[str] = frozenset()) -> bool:
+    """This gate stops "Record: eligible" now."""
+    return (
+        gate.outcome == BLOCK
+        and not is_overridden(gate, overridden)
+        and gate.code not in FIRST_DOSE_ONLY
+    )
+
+
 def overall(gates: list[Gate], overridden: frozenset[str] = frozenset()) -> str:
     """BLOCK if any gate blocks and is not overridden, else WARN if any warns, else PASS."""
-    outcomes = {g.outcome for g in gates if not (g.outcome == BLOCK and g.code in overridden)}
+    outcomes = {g.outcome for g in gates if not is_overridden(g, overridden)}
     if BLOCK in outcomes:
         return BLOCK
     if WARN in outcomes or any(g.outcome == BLOCK for g in gates):

@@ -10,7 +10,13 @@ from django import forms
 from django.utils import timezone
 
 from apps.intake import instruments
-from apps.intake.models import LiverFunctionTest, NaloxoneChallenge, Result, UrineDrugScreen
+from apps.intake.models import (
+    LiverFunctionTest,
+    NaloxoneChallenge,
+    Result,
+    UrineDrugScreen,
+    WashoutPlan,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 REQUIRED = "Answer this question to continue."
@@ -73,6 +79,17 @@ class AboutForm(StepForm):
         ],
         required=False,
     )
+    alcohol_withdrawal_complete = _radio(
+        "If you would like help with alcohol: have you finished coming off alcohol "
+        "(withdrawal or detox)?",
+        [
+            ("yes", "Yes, I have stopped drinking and any withdrawal is over"),
+            ("no", "No, not yet"),
+            ("not_sure", "I am not sure"),
+            ("", "Not about alcohol"),
+        ],
+        required=False,
+    )
 
     def clean_date_of_birth(self) -> dt.date:
         born: dt.date = self.cleaned_data["date_of_birth"]
@@ -93,47 +110,86 @@ class AboutForm(StepForm):
         data = super().clean() or {}
         if data.get("indication") in ("alcohol", "both") and not data.get("alcohol_goal"):
             self.add_error("alcohol_goal", "Tell us your goal for alcohol.")
+        if data.get("indication") in ("alcohol", "both") and not data.get(
+            "alcohol_withdrawal_complete"
+        ):
+            self.add_error(
+                "alcohol_withdrawal_complete",
+                "Tell us whether you have finished coming off alcohol.",
+            )
         if data.get("indication") == "opioids":
             data["alcohol_goal"] = ""
+            data["alcohol_withdrawal_complete"] = ""
         return data
 
 
+CLASS_CHOICES = [
+    ("short_acting", "Heroin, codeine, tramadol or another short-acting opioid"),
+    ("methadone", "Methadone"),
+    ("buprenorphine_daily", "Buprenorphine tablets or films taken every day (Subutex, Espranor)"),
+    (
+        "buprenorphine_depot",
+        "Buprenorphine injections given weekly or monthly (depot, for example Buvidal)",
+    ),
+    (
+        "modified_release",
+        "Slow-release (modified-release) painkillers, such as MST, Zomorph or OxyContin",
+    ),
+    ("fentanyl", "Fentanyl (patches, lozenges or street fentanyl)"),
+    ("none", "I have not used any opioids"),
+]
+CLASS_DATE_LABELS = {
+    "short_acting": "When did you last use heroin, codeine, tramadol or another short-acting "
+    "opioid?",
+    "methadone": "When did you last take methadone?",
+    "buprenorphine_daily": "When did you last take daily buprenorphine?",
+    "buprenorphine_depot": "When did you last have a buprenorphine injection?",
+    "modified_release": "When did you last take a slow-release painkiller?",
+    "fentanyl": "When did you last use fentanyl?",
+}
+
+
 class SubstancesForm(StepForm):
-    last_opioid_kind = _radio(
-        "Which opioid did you use last?",
-        [
-            ("short_acting", "Heroin, codeine, tramadol or another short-acting opioid"),
-            ("methadone", "Methadone"),
-            ("buprenorphine", "Buprenorphine (Subutex, Espranor, Buvidal)"),
-            ("none", "I have not used opioids"),
-        ],
+    opioid_classes = forms.MultipleChoiceField(
+        label="Which opioids have you used in the last 3 months? Tick all that apply.",
+        choices=CLASS_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the opioids you have used, or tick that you have not."},
     )
-    last_opioid_date = _date(
-        "When did you last use it?",
-        required=False,
-        help_text="Your best guess is fine. Leave empty if you have not used opioids.",
-    )
-    currently_dependent = _yes_no(
-        "Do you feel physically dependent on opioids now (would you get withdrawal if you "
-        "stopped today)?"
-    )
-    other_substances = forms.CharField(
-        label="Other drugs you use (optional)", required=False, max_length=300
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for cls, label in CLASS_DATE_LABELS.items():
+            self.fields[f"last_{cls}"] = _date(
+                label,
+                required=False,
+                help_text="Your best guess is fine. Leave empty if you did not use it.",
+            )
+        self.fields["currently_dependent"] = _yes_no(
+            "Do you feel physically dependent on opioids now (would you get withdrawal if you "
+            "stopped today)?"
+        )
+        self.fields["other_substances"] = forms.CharField(
+            label="Other drugs you use (optional)", required=False, max_length=300
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        last = data.get("last_opioid_date")
-        if (
-            data.get("last_opioid_kind") not in (None, "none")
-            and last is None
-            and "last_opioid_date" not in self.errors
-        ):
-            self.add_error("last_opioid_date", "Tell us when you last used it.")
-        if last is not None and last > timezone.localdate():
-            self.add_error("last_opioid_date", "The date of last use cannot be in the future.")
-        if data.get("last_opioid_kind") == "none":
-            data["last_opioid_date"] = None
+        classes = data.get("opioid_classes") or []
+        if "none" in classes and len(classes) > 1:
+            self.add_error(
+                "opioid_classes",
+                "You ticked that you have not used opioids, and also an opioid. Check your answer.",
+            )
+        for cls in CLASS_DATE_LABELS:
+            key = f"last_{cls}"
+            last = data.get(key)
+            if cls in classes and last is None and key not in self.errors:
+                self.add_error(key, "Tell us when you last used it.")
+            if last is not None and last > timezone.localdate():
+                self.add_error(key, "The date of last use cannot be in the future.")
+            if cls not in classes:
+                data[key] = None
         return data
 
 
@@ -177,8 +233,18 @@ class HealthForm(StepForm):
             ("not_applicable", "Does not apply to me"),
         ],
     )
-    planned_surgery = _yes_no("Do you have an operation or dental surgery planned?")
-    chronic_pain_opioids = _yes_no("Do you take or need opioid painkillers for long-term pain?")
+    planned_surgery = _yes_no(
+        "Do you have an operation or procedure planned where you may need strong (opioid) "
+        "pain relief?"
+    )
+    opioid_pain_relief = _radio(
+        "Do you take opioid painkillers, or might you need them, for long-term pain?",
+        [
+            ("now", "I take opioid painkillers now"),
+            ("may_need", "I do not take them now, but I may need them"),
+            ("no", "No"),
+        ],
+    )
 
 
 def instrument_form(instrument: instruments.Instrument, skip: int = 0) -> type[StepForm]:
@@ -293,11 +359,11 @@ class LiverTestForm(forms.ModelForm[LiverFunctionTest]):
 
     class Meta:
         model = LiverFunctionTest
-        fields = ("taken_on", "alt", "alt_uln", "ast", "ast_uln", "bilirubin")
+        fields = ("taken_on", "alt", "alt_uln", "ast", "ast_uln", "bilirubin", "bilirubin_uln")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for key in ("alt_uln", "ast_uln"):
+        for key in ("alt_uln", "ast_uln", "bilirubin_uln"):
             if data.get(key) == 0:
                 self.add_error(key, "The upper limit of normal must be more than 0.")
         return data
@@ -309,6 +375,29 @@ class ProcedureForm(forms.Form):
     opioid_pain_relief_expected = forms.BooleanField(
         label="Opioid pain relief is likely", required=False, initial=True
     )
+
+
+class WashoutPlanForm(forms.ModelForm[WashoutPlan]):
+    last_injection_on = _date("Date of the last depot injection", validators=[_not_future])
+    earliest_first_dose = _date("Earliest date for the first naltrexone dose")
+
+    class Meta:
+        model = WashoutPlan
+        fields = ("specialist", "last_injection_on", "earliest_first_dose", "plan")
+        widgets = {"plan": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "plan": "The specialist's plan: checks before the first dose (urine screen, naloxone "
+            "challenge) and what to do if withdrawal signs appear."
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        last, first = data.get("last_injection_on"), data.get("earliest_first_dose")
+        if last and first and first <= last:
+            self.add_error(
+                "earliest_first_dose", "The first dose must come after the last injection."
+            )
+        return data
 
 
 class PregnancyAdviceForm(forms.Form):
@@ -331,10 +420,17 @@ class SupportRecordForm(forms.Form):
 
 
 class EligibleForm(forms.Form):
+    """The off-label confirmation exists only when the goal is cutting down on alcohol."""
+
     confirm_off_label = forms.BooleanField(
         label="I have read the off-label notice and confirm treatment for cutting down.",
         required=False,
     )
+
+    def __init__(self, *args: Any, off_label: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not off_label:
+            del self.fields["confirm_off_label"]
 
 
 class NotEligibleForm(forms.Form):
@@ -349,9 +445,13 @@ class NotEligibleForm(forms.Form):
 class OverrideForm(forms.Form):
     reason = forms.CharField(
         label="Why is it safe to go ahead?",
-        help_text="Your reason is kept in the patient's record.",
+        help_text="Your reason is kept in the patient's record. Say what you checked and why "
+        "the risk is acceptable (at least 40 characters).",
         widget=forms.Textarea(attrs={"rows": 5}),
-        min_length=10,
+        min_length=40,
         max_length=2000,
-        error_messages={"min_length": "Write a reason of at least 10 characters."},
+        error_messages={
+            "required": "Write why it is safe to go ahead.",
+            "min_length": "Write a reason of at least 40 characters: why is it safe to go ahead?",
+        },
     )

@@ -127,8 +127,9 @@ _AUDIT_REST = (
     ),
     Item(
         "audit_5",
+        # Published wording: WHO, Babor et al. (2001), The AUDIT, 2nd edition, question 5.
         "How often during the last year have you failed to do what was normally expected "
-        "of you because of your drinking?",
+        "from you because of drinking?",
         FREQ_AUDIT,
     ),
     Item(
@@ -197,7 +198,8 @@ DAST_10 = Instrument(
         Item(
             "dast_1", "Have you used drugs other than those required for medical reasons?", YES_NO
         ),
-        Item("dast_2", "Do you use more than one drug at a time?", YES_NO),
+        # Items 2, 8 and 10 in the published wording: Skinner H.A. (1982), DAST-10.
+        Item("dast_2", "Do you abuse more than one drug at a time?", YES_NO),
         Item(
             "dast_3", "Are you always able to stop using drugs when you want to?", YES_NO_REVERSED
         ),
@@ -210,7 +212,7 @@ DAST_10 = Instrument(
             YES_NO,
         ),
         Item("dast_7", "Have you neglected your family because of your use of drugs?", YES_NO),
-        Item("dast_8", "Have you done illegal things in order to get drugs?", YES_NO),
+        Item("dast_8", "Have you engaged in illegal activities in order to obtain drugs?", YES_NO),
         Item(
             "dast_9",
             "Have you ever had withdrawal symptoms (felt sick) when you stopped taking drugs?",
@@ -218,8 +220,8 @@ DAST_10 = Instrument(
         ),
         Item(
             "dast_10",
-            "Have you had medical problems as a result of your drug use (for example memory "
-            "loss, hepatitis, fits, bleeding)?",
+            "Have you had medical problems as a result of your drug use (e.g. memory loss, "
+            "hepatitis, convulsions, bleeding, etc.)?",
             YES_NO,
         ),
     ),
@@ -306,7 +308,11 @@ GAD_7 = Instrument(
 COWS = Instrument(
     code="cows",
     name="COWS (Clinical Opiate Withdrawal Scale)",
-    intro="For the clinician: score each sign as observed over about one minute.",
+    # Published instructions: Wesson D.R., Ling W. (2003), J Psychoactive Drugs 35(2), appendix.
+    intro="For each item, circle the number that best describes the patient's signs or "
+    "symptom. Rate on just the apparent relationship to opiate withdrawal. For example, if heart "
+    "rate is increased because the patient was jogging just prior to assessment, the increase "
+    "pulse rate would not add to the score.",
     items=(
         Item(
             "cows_pulse",

@@ -157,6 +157,9 @@ class LiverFunctionTest(BaseModel):
     ast = models.PositiveIntegerField(_("AST (U/L)"))
     ast_uln = models.PositiveIntegerField(_("AST upper limit of normal (U/L)"))
     bilirubin = models.PositiveIntegerField(_("bilirubin (micromol/L)"))
+    bilirubin_uln = models.PositiveIntegerField(
+        _("bilirubin upper limit of normal (micromol/L)"), default=21
+    )
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -164,6 +167,9 @@ class LiverFunctionTest(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(alt_uln__gt=0) & Q(ast_uln__gt=0), name="lft_uln_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(bilirubin_uln__gt=0), name="lft_bilirubin_uln_positive"
             ),
         ]
 
@@ -183,6 +189,31 @@ class PlannedProcedure(BaseModel):
 
     def __str__(self) -> str:
         return f"Planned procedure #{self.pk}"
+
+
+class WashoutPlan(BaseModel):
+    """A specialist's plan for a patient coming off depot buprenorphine (weekly or monthly
+    injections): who advised, and the earliest date the first naltrexone dose may be given."""
+
+    patient = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="washout_plans")
+    specialist = models.CharField(_("specialist who made the plan"), max_length=200)
+    last_injection_on = models.DateField(_("date of the last depot injection"))
+    earliest_first_dose = models.DateField(_("earliest date of the first naltrexone dose"))
+    plan = models.TextField(_("the plan"), max_length=2000)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(earliest_first_dose__gt=models.F("last_injection_on")),
+                name="washout_after_last_injection",
+            ),
+            models.CheckConstraint(condition=~Q(plan=""), name="washout_has_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Washout plan #{self.pk}"
 
 
 class PregnancyAdvice(BaseModel):

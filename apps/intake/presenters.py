@@ -22,6 +22,9 @@ def _label(field: djforms.Field, value: Any) -> str:
     if isinstance(field, djforms.DateField) and isinstance(value, str):
         return date_format(dt.date.fromisoformat(value), "j F Y")
     choices = getattr(field, "choices", None)
+    if choices and isinstance(value, list):
+        lookup = {str(k): str(v) for k, v in choices}
+        return "; ".join(lookup.get(str(v), str(v)) for v in value) or "Not answered"
     if choices:
         lookup = {str(k): str(v) for k, v in choices}
         return lookup.get(str(value), str(value))
@@ -65,33 +68,61 @@ def score_rows(scores: dict[str, Any]) -> list[dict[str, Any]]:
 
 def gate_rows(data: Review) -> list[dict[str, Any]]:
     rows = []
+    codes = frozenset(data.overridden)
     for g in data.gates:
-        override = data.overridden.get(g.code) if g.outcome == engine.BLOCK else None
+        # Only an override the engine honours is shown as one (never for a gate that cannot be
+        # overridden), so the row, the badge and the decision always agree.
+        override = data.overridden.get(g.code) if engine.is_overridden(g, codes) else None
+        blocked = engine.blocks_decision(g, codes)
+        first_dose = g.outcome == engine.BLOCK and g.code in engine.FIRST_DOSE_ONLY
+        label = OUTCOME_LABELS[g.outcome]
+        if override:
+            label = "Overridden"
+        elif first_dose:
+            label = "Needed before the first dose"
         rows.append(
             {
                 "gate": g,
-                "label": "Overridden" if override else OUTCOME_LABELS[g.outcome],
-                "css": "done" if g.outcome == engine.PASS else g.outcome,
+                "label": label,
+                "css": "warn" if first_dose else "done" if g.outcome == engine.PASS else g.outcome,
+                "first_dose": first_dose,
                 "override": override,
-                "can_override": g.outcome == engine.BLOCK and g.overridable and not override,
+                "blocked": blocked,
+                "can_override": blocked and g.overridable,
+                "not_overridable": blocked and not g.overridable,
             }
         )
     return rows
 
 
+def overall_label(gates: list[engine.Gate], overridden: frozenset[str]) -> str:
+    """The badge, in the same terms as the rows and the decision: "Blocked" only when
+    "Record: eligible" is refused."""
+    if any(engine.blocks_decision(g, overridden) for g in gates):
+        return OUTCOME_LABELS[engine.BLOCK]
+    held = any(g.outcome == engine.BLOCK and g.code in engine.FIRST_DOSE_ONLY for g in gates)
+    if held:
+        return "Can be decided; the first dose is held until the arrangements are in place"
+    return OUTCOME_LABELS[engine.overall(gates, overridden)]
+
+
 def review_context(data: Review) -> dict[str, Any]:
     about = data.answers.get("about", {})
     overridden = frozenset(data.overridden)
+    gates = gate_rows(data)
     return {
         "review": data,
         "patient": data.patient,
         "state_label": PathwayState(data.state).label,
         "sections": answer_sections(data.answers),
         "scores": score_rows(data.scores),
-        "gates": gate_rows(data),
-        "overall": OUTCOME_LABELS[engine.overall(data.gates, overridden)],
+        "gates": gates,
+        "blocking": [row["gate"].title for row in gates if row["blocked"]],
+        "first_dose_held": [row["gate"].title for row in gates if row["first_dose"]],
+        "overall": overall_label(data.gates, overridden),
         "off_label": about.get("indication") in ("alcohol", "both")
         and about.get("alcohol_goal") == "reduction",
         "can_decide": data.state == "review",
         "self_harm_open": any(t.kind == "intake.self_harm" for t in data.open_tasks),
+        "self_harm_above": engine.SELF_HARM_ABOVE,
     }

@@ -61,14 +61,21 @@ def audit_c_total(answers: Mapping[str, Any]) -> int | None:
     return sum(int(section[i.key]) for i in instruments.AUDIT_C.items)
 
 
+def treated_for_alcohol(answers: Mapping[str, Any]) -> bool:
+    return (answers.get("about") or {}).get("indication") in ("alcohol", "both")
+
+
 def step_status(key: str, answers: Mapping[str, Any], *, audit_c_cut_off: int) -> str:
-    """Not started / completed; the full AUDIT cannot start before AUDIT-C and is only needed
-    when AUDIT-C is positive."""
+    """Not started / completed; the full AUDIT cannot start before AUDIT-C and is needed when
+    AUDIT-C is positive, and always for a patient who wants help with alcohol."""
     if key == "audit":
         total = audit_c_total(answers)
         if total is None:
             return CANNOT_START
-        if not instruments.audit_c_is_positive(total, cut_off=audit_c_cut_off):
+        if not (
+            treated_for_alcohol(answers)
+            or instruments.audit_c_is_positive(total, cut_off=audit_c_cut_off)
+        ):
             return NOT_NEEDED
     return COMPLETED if key in answers else NOT_STARTED
 

@@ -32,8 +32,11 @@ from apps.intake.models import (
     PregnancyAdvice,
     QuestionnaireResponse,
     UrineDrugScreen,
+    WashoutPlan,
 )
 from apps.worklist.models import Task
+
+SELF_HARM_KIND = "intake.self_harm"
 
 
 def thresholds_from(clinic: ClinicSettings) -> engine.Thresholds:
@@ -89,6 +92,7 @@ def engine_inputs_for(*, patient: User, today: dt.date | None = None) -> engine.
     nal = NaloxoneChallenge.objects.filter(patient=patient).first()
     lft = LiverFunctionTest.objects.filter(patient=patient).first()
     pathway = Pathway.objects.filter(patient=patient).first()
+    washout = WashoutPlan.objects.filter(patient=patient).first()
     supervisors = SupervisorConsent.objects.filter(active_consent_q(), patient=patient).count()
     return engine.Inputs(
         today=today,
@@ -109,18 +113,35 @@ def engine_inputs_for(*, patient: User, today: dt.date | None = None) -> engine.
             alt_uln=lft.alt_uln,
             ast=lft.ast,
             ast_uln=lft.ast_uln,
+            bilirubin=lft.bilirubin,
+            bilirubin_uln=lft.bilirubin_uln,
         )
         if lft
         else None,
-        planned_opioid_procedure=PlannedProcedure.objects.filter(
-            patient=patient, opioid_pain_relief_expected=True
-        ).exists(),
+        procedure_dates=tuple(
+            PlannedProcedure.objects.filter(
+                patient=patient, opioid_pain_relief_expected=True
+            ).values_list("planned_on", flat=True)
+        ),
         pregnancy_advice_given=PregnancyAdvice.objects.filter(patient=patient).exists(),
         safety_acknowledged=has_acknowledged_current_safety(patient_id=patient.pk),
         active_supervisors=supervisors,
         clinic_supervision=bool(pathway and pathway.clinic_supervision),
         counselling_plan=pathway.counselling_plan if pathway else "",
+        washout_plan=engine.WashoutPlanIn(
+            recorded_on=washout.created_at.date(), earliest_first_dose=washout.earliest_first_dose
+        )
+        if washout
+        else None,
+        self_harm_task_open=self_harm_task_open(patient),
     )
+
+
+def self_harm_task_open(patient: User) -> bool:
+    """An urgent self-harm task for this patient is still open (no risk assessment recorded)."""
+    return Task.objects.filter(
+        patient=patient, kind=SELF_HARM_KIND, status=Task.Status.OPEN
+    ).exists()
 
 
 # --- Clinician -----------------------------------------------------------------------------------
@@ -139,6 +160,7 @@ class Review:
     liver_tests: list[LiverFunctionTest]
     procedures: list[PlannedProcedure]
     pregnancy_advice: list[PregnancyAdvice]
+    washout_plans: list[WashoutPlan]
     decisions: list[IntakeDecision]
     pathway: Pathway | None
     open_tasks: list[Task] = field(default_factory=list)
@@ -178,6 +200,9 @@ def review_get_for(*, user: User, patient_id: int) -> Review:
         ),
         pregnancy_advice=list(
             PregnancyAdvice.objects.filter(patient=patient).select_related("recorded_by")[:3]
+        ),
+        washout_plans=list(
+            WashoutPlan.objects.filter(patient=patient).select_related("recorded_by")[:3]
         ),
         decisions=list(
             IntakeDecision.objects.filter(patient=patient).select_related("decided_by")[:5]
@@ -267,7 +292,7 @@ def intake_export(*, patient: User) -> dict[str, Any]:
         ),
         "liver_tests": list(
             LiverFunctionTest.objects.filter(patient=patient).values(
-                "taken_on", "alt", "alt_uln", "ast", "ast_uln", "bilirubin"
+                "taken_on", "alt", "alt_uln", "ast", "ast_uln", "bilirubin", "bilirubin_uln"
             )
         ),
         "planned_procedures": list(
@@ -276,6 +301,11 @@ def intake_export(*, patient: User) -> dict[str, Any]:
         "decisions": list(
             IntakeDecision.objects.filter(patient=patient).values(
                 "outcome", "decided_at", "reason_for_patient", "off_label_confirmed"
+            )
+        ),
+        "washout_plans": list(
+            WashoutPlan.objects.filter(patient=patient).values(
+                "specialist", "last_injection_on", "earliest_first_dose", "plan"
             )
         ),
         "overrides": list(

@@ -33,12 +33,18 @@ from apps.intake.models import (
     PregnancyAdvice,
     QuestionnaireResponse,
     UrineDrugScreen,
+    WashoutPlan,
 )
 from apps.intake.pathway import pathway_lock, transition
 from apps.worklist.models import Task
 from apps.worklist.services import task_raise
 
 SELF_HARM_RULE = "intake.phq9_item9"
+OVERRIDE_REASON_MIN = 40
+NOT_OVERRIDABLE = (
+    "This gate cannot be overridden: it guards against precipitated withdrawal or liver "
+    "failure, or it is checked again before the first dose. Record a new result when it changes."
+)
 
 # --- Questionnaire -------------------------------------------------------------------------------
 
@@ -52,8 +58,8 @@ class StepSaved:
 @transaction.atomic
 def questionnaire_step_save(*, actor: User, step: str, answers: dict[str, Any]) -> StepSaved:
     """A patient saves one step of their own questionnaire (validated by the step's form first).
-    Answers can change until the questionnaire is sent to the clinic. A PHQ-9 question 9 answer
-    above the clinic's threshold raises an urgent task for the responsible clinician at once."""
+    Answers can change until the questionnaire is sent to the clinic. Any PHQ-9 question 9
+    answer above 0 (fixed) raises an urgent task for the responsible clinician at once."""
     access.ensure(actor.role == Role.PATIENT)
     if step not in questionnaire.BY_KEY:
         raise ServiceError("There is no such step.")
@@ -82,14 +88,14 @@ def questionnaire_step_save(*, actor: User, step: str, answers: dict[str, Any]) 
         detail={"step": step},
     )
     flagged = step == "phq_9" and instruments.phq9_self_harm_flag(
-        answers, above=clinic.phq9_item9_flag_above
+        answers, above=engine.SELF_HARM_ABOVE
     )
     if flagged:
         task_raise(
             patient=actor,
             kind="intake.self_harm",
             rule_code=SELF_HARM_RULE,
-            threshold=f">{clinic.phq9_item9_flag_above}",
+            threshold=f">{engine.SELF_HARM_ABOVE}",
             trigger_key="intake",
             priority=Task.Priority.URGENT,
         )
@@ -124,6 +130,7 @@ def _assess(
     inputs = selectors.engine_inputs_for(patient=patient, today=today)
     gates = engine.evaluate(inputs)
     overridden = frozenset(selectors.live_overrides(patient).values_list("gate", flat=True))
+    # An override counts only where the gate may be overridden (engine.is_overridden).
     row = EligibilityAssessment.objects.create(
         patient=patient,
         evaluated_at=timezone.now(),
@@ -137,7 +144,8 @@ def _assess(
                 "reason": g.reason,
                 "source": g.source,
                 "value": g.value,
-                "overridden": g.code in overridden and g.outcome == engine.BLOCK,
+                "overridden": engine.is_overridden(g, overridden),
+                "overridable": g.overridable,
             }
             for g in gates
         ],
@@ -254,6 +262,15 @@ def procedure_record(
 
 
 @transaction.atomic
+def washout_plan_record(*, actor: User, patient: User, plan: WashoutPlan) -> WashoutPlan:
+    """The responsible clinician records a specialist's washout plan for depot buprenorphine."""
+    row: WashoutPlan = _record(
+        actor, patient, plan, "intake.washout_plan_recorded", "depot_buprenorphine"
+    )
+    return row
+
+
+@transaction.atomic
 def pregnancy_advice_record(*, actor: User, patient: User, given_on: dt.date) -> PregnancyAdvice:
     """The responsible clinician records that specialist pregnancy advice was given."""
     row: PregnancyAdvice = _record(
@@ -288,18 +305,23 @@ def support_record(
 
 @transaction.atomic
 def gate_override(*, actor: User, patient: User, gate: str, reason: str) -> GateOverride:
-    """The responsible clinician overrides one blocked gate with a written reason (the view
-    asks for re-authentication first). Supervision and the safety acknowledgement cannot be
-    overridden."""
+    """The responsible clinician overrides one blocked gate with a written reason of substance
+    (the view asks for re-authentication first). One override covers one gate. Gates that guard
+    against precipitated withdrawal or liver failure, supervision and the safety acknowledgement
+    cannot be overridden."""
     access.ensure(access.can_manage_patient(actor, patient.pk))
-    if len(reason.strip()) < 10:
-        raise ServiceError("Write a reason of at least 10 characters.", field="reason")
     gates = {g.code: g for g in engine.evaluate(selectors.engine_inputs_for(patient=patient))}
     current = gates.get(gate)
     if current is None or current.outcome != engine.BLOCK:
         raise ServiceError("This gate is not blocked, so there is nothing to override.")
     if not current.overridable:
-        raise ServiceError("This gate cannot be overridden.")
+        raise ServiceError(NOT_OVERRIDABLE)
+    if len(reason.strip()) < OVERRIDE_REASON_MIN:
+        raise ServiceError(
+            f"Write a reason of at least {OVERRIDE_REASON_MIN} characters: why is it safe to go "
+            "ahead?",
+            field="reason",
+        )
     if selectors.live_overrides(patient).filter(gate=gate).exists():
         raise ServiceError("This gate is already overridden.")
     assessment = _assess(actor=actor, patient=patient, purpose="override")
@@ -321,15 +343,25 @@ def gate_override(*, actor: User, patient: User, gate: str, reason: str) -> Gate
     return row
 
 
+def _ensure_no_open_self_harm_task(patient: User) -> None:
+    if selectors.self_harm_task_open(patient):
+        raise ServiceError(
+            "Thoughts of self-harm were reported and the urgent task is still open. Close it on "
+            "your worklist with your risk assessment before recording a decision."
+        )
+
+
 @transaction.atomic
 def decision_eligible(*, actor: User, patient: User, confirm_off_label: bool) -> IntakeDecision:
     """The responsible clinician finds the patient eligible: every gate passes, warns, or is
-    overridden (supervision and safety acknowledgement are checked again at the first dose).
-    Cutting down on alcohol is off-label and must be confirmed."""
+    overridden, and never while a self-harm task is open. Supervision, counselling and the safety
+    acknowledgement hold the first dose back (the page says so), not the decision. Cutting down on
+    alcohol is off-label and must be confirmed."""
     access.ensure(access.can_manage_patient(actor, patient.pk))
     pathway = pathway_lock(patient)
     if pathway.state != PathwayState.REVIEW:
         raise ServiceError("Only a questionnaire waiting for review can be decided.")
+    _ensure_no_open_self_harm_task(patient)
     assessment = _assess(actor=actor, patient=patient, purpose="decision")
     blocking = [
         g["code"]
@@ -340,11 +372,16 @@ def decision_eligible(*, actor: User, patient: User, confirm_off_label: bool) ->
     ]
     if blocking:
         raise ServiceError(
-            "Some gates still block: record the missing results or override them first."
+            "Some gates still block: record the missing results, or override the ones that "
+            "can be overridden, first."
         )
     about = selectors.answers_of(patient).get("about", {})
     indication = about.get("indication", "")
     goal = about.get("alcohol_goal", "") if indication in ("alcohol", "both") else ""
+    if confirm_off_label and goal != "reduction":
+        raise ServiceError(
+            "The off-label confirmation is only for the goal of cutting down on alcohol."
+        )
     if goal == "reduction" and not confirm_off_label:
         raise ServiceError(
             "Confirm that you have read the off-label notice for cutting down.",
@@ -384,6 +421,7 @@ def decision_not_eligible(*, actor: User, patient: User, reason_for_patient: str
     pathway = pathway_lock(patient)
     if pathway.state != PathwayState.REVIEW:
         raise ServiceError("Only a questionnaire waiting for review can be decided.")
+    _ensure_no_open_self_harm_task(patient)
     assessment = _assess(actor=actor, patient=patient, purpose="decision")
     decision = IntakeDecision.objects.create(
         patient=patient,

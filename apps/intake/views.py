@@ -23,7 +23,7 @@ from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
 from apps.intake import eligibility as engine
-from apps.intake import forms, presenters, questionnaire, selectors, services
+from apps.intake import forms, instruments, presenters, questionnaire, selectors, services
 from apps.intake.models import PathwayState
 
 EDITABLE = (PathwayState.INVITED, PathwayState.INTAKE)
@@ -156,6 +156,7 @@ class RecordKind:
     title: str
     form: type[djforms.BaseForm]
     save: Callable[[User, User, Any], object]
+    intro: str = ""
 
 
 def _save_uds(actor: User, patient: User, form: Any) -> object:
@@ -181,6 +182,10 @@ def _save_procedure(actor: User, patient: User, form: Any) -> object:
     return services.procedure_record(actor=actor, patient=patient, **form.cleaned_data)
 
 
+def _save_washout(actor: User, patient: User, form: Any) -> object:
+    return services.washout_plan_record(actor=actor, patient=patient, plan=form.save(commit=False))
+
+
 def _save_pregnancy(actor: User, patient: User, form: Any) -> object:
     return services.pregnancy_advice_record(actor=actor, patient=patient, **form.cleaned_data)
 
@@ -192,9 +197,17 @@ def _save_support(actor: User, patient: User, form: Any) -> object:
 
 RECORDS: dict[str, RecordKind] = {
     "urine-screen": RecordKind("Urine drug screen", forms.UrineScreenForm, _save_uds),
-    "naloxone": RecordKind("Naloxone challenge", forms.NaloxoneForm, _save_naloxone),
+    "naloxone": RecordKind(
+        "Naloxone challenge",
+        forms.NaloxoneForm,
+        _save_naloxone,
+        intro="COWS (optional): " + instruments.COWS.intro,
+    ),
     "liver-test": RecordKind("Liver blood test (LFT)", forms.LiverTestForm, _save_lft),
     "procedure": RecordKind("Planned procedure", forms.ProcedureForm, _save_procedure),
+    "washout-plan": RecordKind(
+        "Specialist washout plan (depot buprenorphine)", forms.WashoutPlanForm, _save_washout
+    ),
     "pregnancy-advice": RecordKind(
         "Specialist pregnancy advice given", forms.PregnancyAdviceForm, _save_pregnancy
     ),
@@ -229,7 +242,10 @@ def record(request: AuthedRequest, patient_id: int, record: str) -> HttpResponse
 def decide(request: AuthedRequest, patient_id: int) -> HttpResponse:
     data = selectors.review_get_for(user=request.user, patient_id=patient_id)
     action = request.POST.get("action") if request.method == "POST" else None
-    eligible_form = forms.EligibleForm(request.POST if action == "eligible" else None)
+    context = presenters.review_context(data)
+    eligible_form = forms.EligibleForm(
+        request.POST if action == "eligible" else None, off_label=context["off_label"]
+    )
     refuse_form = forms.NotEligibleForm(request.POST if action == "not_eligible" else None)
     if request.method == "GET":
         audit_read(actor=request.user, patient_id=data.patient.pk, what="intake")
@@ -238,7 +254,7 @@ def decide(request: AuthedRequest, patient_id: int) -> HttpResponse:
             services.decision_eligible(
                 actor=request.user,
                 patient=data.patient,
-                confirm_off_label=eligible_form.cleaned_data["confirm_off_label"],
+                confirm_off_label=eligible_form.cleaned_data.get("confirm_off_label", False),
             )
             messages.success(request, f"{data.patient.full_name} is eligible to start.")
             return HttpResponseRedirect(reverse("intake:review", args=[data.patient.pk]))
@@ -252,7 +268,6 @@ def decide(request: AuthedRequest, patient_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("intake:review", args=[data.patient.pk]))
     except ServiceError as exc:
         apply_service_error(eligible_form if action == "eligible" else refuse_form, exc)
-    context = presenters.review_context(data)
     context.update({"eligible_form": eligible_form, "refuse_form": refuse_form})
     return render(request, "intake/decide.html", context)
 

@@ -36,6 +36,8 @@ class Task(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     outcome_code = models.CharField(max_length=40, blank=True, default="")
+    # What the clinician did and found (for a self-harm task: the risk assessment).
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ("status", "priority", "created_at", "pk")
@@ -54,6 +56,11 @@ class Task(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(priority__in=["urgent", "normal"]), name="task_priority_valid"
+            ),
+            # An urgent task is closed deliberately: with a written note.
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(priority="normal") | ~Q(note=""),
+                name="task_urgent_done_has_note",
             ),
         ]
         indexes = [models.Index(fields=("assignee", "status"), name="task_assignee_status")]

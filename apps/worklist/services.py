@@ -9,8 +9,11 @@ from apps.accounts import access
 from apps.accounts.models import PatientProfile, User
 from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
-from apps.worklist.kinds import OUTCOME_CODES
+from apps.worklist.kinds import outcomes_for
 from apps.worklist.models import Task
+
+# An urgent task's closing note must say something (not "ok").
+URGENT_NOTE_MIN = 20
 
 
 @transaction.atomic
@@ -78,19 +81,33 @@ def notify_task_raised(task: Task) -> None:
 
 
 @transaction.atomic
-def task_resolve(*, actor: User, task: Task, outcome_code: str) -> Task:
-    """The patient's responsible clinician closes an open task with an outcome code."""
+def task_resolve(
+    *, actor: User, task: Task, outcome_code: str, note: str = "", confirmed: bool = False
+) -> Task:
+    """The patient's responsible clinician closes an open task with an outcome chosen for it.
+    An urgent task (self-harm, a tier-3 missed-dose alert) also needs a written note and an
+    explicit confirmation: it is never closed by a stray click."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     access.ensure(access.can_manage_patient(actor, task.patient_id))
-    if outcome_code not in OUTCOME_CODES:
+    if outcome_code not in {code for code, _ in outcomes_for(task.kind)}:
         raise ServiceError("Choose what happened.", field="outcome_code")
     if task.status == Task.Status.DONE:
         raise ServiceError("This task is already done.")
+    note = note.strip()
+    if task.priority == Task.Priority.URGENT:
+        if len(note) < URGENT_NOTE_MIN:
+            raise ServiceError(
+                f"Write a note of at least {URGENT_NOTE_MIN} characters: what you did and found.",
+                field="note",
+            )
+        if not confirmed:
+            raise ServiceError("Confirm that you want to close this urgent task.")
     task.status = Task.Status.DONE
     task.resolved_by = actor
     task.resolved_at = timezone.now()
     task.outcome_code = outcome_code
-    task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code"])
+    task.note = note
+    task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code", "note"])
     audit_record(
         actor=actor, action="worklist.task_resolved", target=task, detail={"outcome": outcome_code}
     )

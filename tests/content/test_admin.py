@@ -64,23 +64,23 @@ def test_staff_publish_new_safety_messages_in_the_admin(client, staff) -> None:
     page = client.get(url)
     assert page.status_code == 200
     current = current_version()
-    data = {"version": "2"}
+    data = {"version": "3"}
     for number, message in enumerate(current.messages, start=1):
         data[f"key_{number}"] = message["key"]
         data[f"title_{number}"] = message["title"]
         data[f"body_{number}"] = message["body"] + " Updated."
     response = client.post(url, data)
     assert response.status_code == 302
-    assert current_version().version == "2"
+    assert current_version().version == "3"
     assert AuditEvent.objects.filter(action="content.safety_published", actor=staff).exists()
 
 
 def test_a_missing_message_is_explained_next_to_the_field(client, staff) -> None:
     client.force_login(staff)
-    response = client.post(reverse("admin:content_safetymessageversion_add"), {"version": "2"})
+    response = client.post(reverse("admin:content_safetymessageversion_add"), {"version": "3"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
-    assert current_version().version == "1"
+    assert current_version().version == "2"
 
 
 def test_published_safety_messages_cannot_be_edited(client, staff) -> None:
@@ -90,7 +90,7 @@ def test_published_safety_messages_cannot_be_edited(client, staff) -> None:
     response = client.post(url, {"version": "1b"})
     assert response.status_code == 403
     version.refresh_from_db()
-    assert version.version == "1"
+    assert version.version == "2"
 
 
 def test_clinicians_cannot_reach_the_content_admin(client, clinician) -> None:

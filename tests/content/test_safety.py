@@ -31,10 +31,10 @@ def sign_in(client, user):
 
 
 @pytest.mark.django_db
-def test_version_1_is_published_by_the_migration() -> None:
+def test_version_2_is_published_by_the_migrations() -> None:
     current = current_version()
     assert current is not None
-    assert current.version == "1"
+    assert current.version == "2"
     assert [m["key"] for m in current.messages] == [
         "withdrawal",
         "blockade",
@@ -52,17 +52,17 @@ def test_an_acknowledgement_is_stored_and_audited(patient) -> None:
     assert ack.acknowledged_at is not None
     assert selectors.has_acknowledged_current_safety(patient_id=patient.pk)
     event = AuditEvent.objects.get(action="content.safety_acknowledged")
-    assert (event.patient_id, event.detail) == (patient.pk, {"version": "1"})
+    assert (event.patient_id, event.detail) == (patient.pk, {"version": "2"})
 
 
 def test_a_new_version_needs_a_new_acknowledgement(patient, staff) -> None:
     services.safety_acknowledge(actor=patient, version=current_version())
-    services.safety_version_publish(actor=staff, version="2", messages=new_wording(" Updated."))
+    services.safety_version_publish(actor=staff, version="3", messages=new_wording(" Updated."))
     assert not selectors.has_acknowledged_current_safety(patient_id=patient.pk)
     status = selectors.safety_status_for(patient_id=patient.pk)
     assert status is not None
     assert (status.version.version, status.acknowledged, status.has_earlier_acknowledgement) == (
-        "2",
+        "3",
         False,
         True,
     )
@@ -73,23 +73,23 @@ def test_a_new_version_needs_a_new_acknowledgement(patient, staff) -> None:
 def test_only_staff_publish_safety_messages(request, persona) -> None:
     with pytest.raises(PermissionDenied):
         services.safety_version_publish(
-            actor=request.getfixturevalue(persona), version="2", messages=new_wording()
+            actor=request.getfixturevalue(persona), version="3", messages=new_wording()
         )
 
 
 def test_publishing_refuses_a_missing_message_or_a_used_name(staff) -> None:
     short = new_wording()[:4]
     with pytest.raises(ServiceError):
-        services.safety_version_publish(actor=staff, version="2", messages=short)
+        services.safety_version_publish(actor=staff, version="3", messages=short)
     blank = new_wording()
     blank[2] = {**blank[2], "body": " "}
     with pytest.raises(ServiceError) as refused:
-        services.safety_version_publish(actor=staff, version="2", messages=blank)
+        services.safety_version_publish(actor=staff, version="3", messages=blank)
     assert refused.value.field == "title_3"
     with pytest.raises(ServiceError) as used:
-        services.safety_version_publish(actor=staff, version="1", messages=new_wording())
+        services.safety_version_publish(actor=staff, version="2", messages=new_wording())
     assert used.value.field == "version"
-    assert current_version().version == "1"
+    assert current_version().version == "2"
 
 
 def test_only_patients_acknowledge(supervisor) -> None:
@@ -106,7 +106,7 @@ def test_the_page_shows_the_five_messages_and_records_the_acknowledgement(client
     assert page.count('class="urgent-panel"') == 2  # blockade and tolerance stand out
     assert "After you stop or miss doses, your old amount can kill you" in page
     response = client.post(
-        reverse("content:safety-acknowledge"), {"version": "1", "understood": "on"}
+        reverse("content:safety-acknowledge"), {"version": "2", "understood": "on"}
     )
     assert response.status_code == 302
     assert SafetyAcknowledgement.objects.filter(patient=patient).count() == 1
@@ -114,7 +114,7 @@ def test_the_page_shows_the_five_messages_and_records_the_acknowledgement(client
 
 def test_without_the_tick_the_page_explains_and_records_nothing(client, patient) -> None:
     client.force_login(patient)
-    response = client.post(reverse("content:safety-acknowledge"), {"version": "1"})
+    response = client.post(reverse("content:safety-acknowledge"), {"version": "2"})
     assert response.status_code == 200
     assert "Tick the box to say you have read the safety messages." in response.content.decode()
     assert not SafetyAcknowledgement.objects.filter(patient=patient).exists()
@@ -123,9 +123,9 @@ def test_without_the_tick_the_page_explains_and_records_nothing(client, patient)
 def test_a_version_published_while_reading_is_shown_before_it_counts(client, patient, staff):
     client.force_login(patient)
     client.get(reverse("content:safety-acknowledge"))
-    services.safety_version_publish(actor=staff, version="2", messages=new_wording(" New."))
+    services.safety_version_publish(actor=staff, version="3", messages=new_wording(" New."))
     response = client.post(
-        reverse("content:safety-acknowledge"), {"version": "1", "understood": "on"}
+        reverse("content:safety-acknowledge"), {"version": "2", "understood": "on"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("content:safety-acknowledge")
@@ -136,7 +136,7 @@ def test_an_outside_next_address_is_ignored(client, patient) -> None:
     client.force_login(patient)
     response = client.post(
         reverse("content:safety-acknowledge"),
-        {"version": "1", "understood": "on", "next": "https://evil.example/"},
+        {"version": "2", "understood": "on", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("core:patient-dashboard")
 
@@ -156,7 +156,7 @@ def test_signing_in_without_an_acknowledgement_leads_to_the_messages_first(clien
     assert client.get(reverse("content:faq-public")).status_code == 200
     done = client.post(
         reverse("content:safety-acknowledge"),
-        {"version": "1", "understood": "on", "next": reverse("accounts:consent-list")},
+        {"version": "2", "understood": "on", "next": reverse("accounts:consent-list")},
     )
     assert done["Location"] == reverse("accounts:consent-list")
     assert SESSION_KEY not in client.session
@@ -169,7 +169,7 @@ def test_a_new_version_is_asked_for_at_the_next_sign_in(client, patient, staff) 
     assert client.get(reverse("core:patient-dashboard")).status_code == 200
     client.post(reverse("account_logout"))
 
-    services.safety_version_publish(actor=staff, version="2", messages=new_wording(" New."))
+    services.safety_version_publish(actor=staff, version="3", messages=new_wording(" New."))
     sign_in(client, patient)
     response = client.get(reverse("core:patient-dashboard"))
     assert response["Location"].startswith(reverse("content:safety-acknowledge"))

@@ -21,7 +21,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The override page asks for the password again first (302 to re-authenticate).
     "intake:override": row(403, clinician=302, other_clinician=404),
     "worklist:task-list": CLINICIANS,
-    "worklist:task-resolve": row(403, clinician=405, other_clinician=405),
+    # Closing a task is a page (outcome, note, then a confirmation for urgent tasks).
+    "worklist:task-resolve": THEIR_CLINICIAN,
 }
 
 POST_EXPECTED: dict[str, dict[str, int]] = {
@@ -32,5 +33,6 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "intake:record": row(403, clinician=200, other_clinician=404),
     "intake:decide": row(403, clinician=200, other_clinician=404),
     "intake:override": row(403, clinician=302, other_clinician=404),
-    "worklist:task-resolve": row(403, clinician=302, other_clinician=404),
+    # An empty form re-renders with its errors; the task stays open.
+    "worklist:task-resolve": row(403, clinician=200, other_clinician=404),
 }

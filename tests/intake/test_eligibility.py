@@ -17,8 +17,8 @@ def clean_answers(**overrides):
     answers: dict[str, dict[str, object]] = {
         "about": {"date_of_birth": "1990-01-01", "indication": "opioids", "alcohol_goal": ""},
         "substances": {
-            "last_opioid_kind": "short_acting",
-            "last_opioid_date": (TODAY - dt.timedelta(days=20)).isoformat(),
+            "opioid_classes": ["short_acting"],
+            "last_short_acting": (TODAY - dt.timedelta(days=20)).isoformat(),
             "currently_dependent": "no",
         },
         "medicines": {"takes_opioid_medicines": "no"},
@@ -30,7 +30,7 @@ def clean_answers(**overrides):
             "hypersensitivity": "no",
             "pregnancy": "no",
             "planned_surgery": "no",
-            "chronic_pain_opioids": "no",
+            "opioid_pain_relief": "no",
         },
         "phq_9": {"phq_9": 0},
     }
@@ -94,22 +94,20 @@ def test_age_gate_blocks_without_a_date_of_birth():
         ("methadone", 10, e.WARN),
         ("methadone", 13, e.WARN),
         ("methadone", 14, e.PASS),
-        ("buprenorphine", 9, e.BLOCK),
-        ("buprenorphine", 10, e.WARN),
-        ("buprenorphine", 14, e.PASS),
+        ("buprenorphine_daily", 9, e.BLOCK),
+        ("buprenorphine_daily", 10, e.WARN),
+        ("buprenorphine_daily", 14, e.PASS),
     ],
 )
 def test_last_opioid_use_gate(kind, days, outcome):
     last = (TODAY - dt.timedelta(days=days)).isoformat()
-    i = inputs(
-        answers=clean_answers(substances={"last_opioid_kind": kind, "last_opioid_date": last})
-    )
+    i = inputs(answers=clean_answers(substances={"opioid_classes": [kind], f"last_{kind}": last}))
     assert gate(i, "last_opioid").outcome == outcome
 
 
 def test_last_opioid_thresholds_come_from_settings():
     last = (TODAY - dt.timedelta(days=7)).isoformat()
-    answers = clean_answers(substances={"last_opioid_date": last})
+    answers = clean_answers(substances={"last_short_acting": last})
     strict = e.Thresholds(short_acting_free_days=8, short_acting_warn_days=12)
     assert gate(inputs(answers=answers), "last_opioid").outcome == e.WARN
     assert gate(inputs(answers=answers, thresholds=strict), "last_opioid").outcome == e.BLOCK
@@ -118,7 +116,7 @@ def test_last_opioid_thresholds_come_from_settings():
 def test_alcohol_only_patient_without_opioid_use_skips_opioid_gates():
     answers = clean_answers(
         about={"indication": "alcohol", "alcohol_goal": "abstinence"},
-        substances={"last_opioid_kind": "none", "last_opioid_date": None},
+        substances={"opioid_classes": ["none"], "last_short_acting": None},
     )
     i = inputs(answers=answers, naloxone=None)
     assert gate(i, "last_opioid").outcome == e.PASS
@@ -203,28 +201,34 @@ def test_missing_liver_test_blocks():
 
 
 @pytest.mark.parametrize(
-    ("section", "key"),
+    ("section", "key", "code", "overridable"),
     [
-        ("health", "acute_hepatitis"),
-        ("health", "liver_failure"),
-        ("health", "severe_liver_impairment"),
-        ("health", "severe_kidney_impairment"),
-        ("health", "hypersensitivity"),
-        ("substances", "currently_dependent"),
-        ("medicines", "takes_opioid_medicines"),
+        ("health", "acute_hepatitis", "acute_liver", False),
+        ("health", "liver_failure", "acute_liver", False),
+        ("health", "severe_liver_impairment", "organ_impairment", True),
+        ("health", "severe_kidney_impairment", "organ_impairment", True),
+        ("health", "hypersensitivity", "hypersensitivity", True),
+        ("substances", "currently_dependent", "opioid_dependence", False),
+        ("medicines", "takes_opioid_medicines", "opioid_medicines", False),
     ],
 )
-def test_each_contraindication_blocks(section, key):
+def test_each_contraindication_blocks_its_own_gate(section, key, code, overridable):
     i = inputs(answers=clean_answers(**{section: {key: "yes"}}))
-    assert gate(i, "contraindications").outcome == e.BLOCK
+    g = gate(i, code)
+    assert g.outcome == e.BLOCK
+    assert g.overridable is overridable
+    # One gate per contraindication: no other contraindication gate blocks.
+    others = {"acute_liver", "organ_impairment", "hypersensitivity", "opioid_dependence"}
+    others |= {"opioid_medicines"}
+    assert {x.code for x in e.evaluate(i) if x.outcome == e.BLOCK} & others == {code}
 
 
-@pytest.mark.parametrize("key", ["planned_surgery", "chronic_pain_opioids"])
-def test_planned_opioid_pain_relief_warns_and_says_72_hours(key):
-    g = gate(inputs(answers=clean_answers(health={key: "yes"})), "opioid_pain_relief")
+def test_planned_opioid_pain_relief_warns_and_says_72_hours():
+    g = gate(inputs(answers=clean_answers(health={"planned_surgery": "yes"})), "opioid_pain_relief")
     assert g.outcome == e.WARN
     assert "72 hours" in g.reason
-    assert gate(inputs(planned_opioid_procedure=True), "opioid_pain_relief").outcome == e.WARN
+    upcoming = inputs(procedure_dates=(TODAY,))
+    assert gate(upcoming, "opioid_pain_relief").outcome == e.WARN
 
 
 @pytest.mark.parametrize(("item9", "outcome"), [(0, e.PASS), (1, e.WARN), (3, e.WARN)])

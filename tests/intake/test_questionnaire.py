@@ -40,14 +40,14 @@ def test_saving_a_step_stores_the_answers_and_moves_to_the_next_step(client, pat
 def test_a_future_last_use_date_is_refused_and_nothing_changes(client, patient):
     client.force_login(patient)
     good = {
-        "last_opioid_kind": "short_acting",
-        "last_opioid_date": "2026-01-01",
+        "opioid_classes": ["short_acting"],
+        "last_short_acting": "2026-01-01",
         "currently_dependent": "no",
     }
     post_step(client, "substances", good)
     before = answers_of(patient)
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    response = post_step(client, "substances", {**good, "last_opioid_date": tomorrow})
+    response = post_step(client, "substances", {**good, "last_short_acting": tomorrow})
     assert response.status_code == 200
     assert "The date of last use cannot be in the future." in response.content.decode()
     assert answers_of(patient) == before

@@ -47,7 +47,7 @@ def test_review_page_shows_scores_and_answers_and_audits_the_read(client, submit
     body = client.get(review_url(submitted)).content.decode()
     assert "PHQ-9 (mood)" in body
     assert "Kroenke" in body  # licence notice beside the score
-    assert "Which opioid did you use last?" in body
+    assert "Which opioids have you used in the last 3 months?" in body
     assert "No urine drug screen recorded." in body
     event = AuditEvent.objects.get(action="audit.record_viewed")
     assert (event.actor_id, event.patient_id, event.detail) == (
@@ -168,7 +168,17 @@ def test_eligible_once_the_tests_are_clean(client, submitted, clinician):
 
 
 def test_alcohol_reduction_needs_the_off_label_confirmation(client, patient, clinician):
-    fill(patient, answers(about={"indication": "alcohol", "alcohol_goal": "reduction"}))
+    fill(
+        patient,
+        answers(
+            about={
+                "indication": "alcohol",
+                "alcohol_goal": "reduction",
+                "alcohol_withdrawal_complete": "yes",
+            },
+            audit={f"audit_{n}": 0 for n in range(4, 11)},
+        ),
+    )
     record_clean_tests(clinician, patient)
     client.force_login(clinician)
     assert "Off-label" in client.get(review_url(patient)).content.decode()
@@ -223,8 +233,8 @@ def test_override_with_reauthentication_is_recorded_and_audited(client, submitte
     reauthenticate(client, clinician)
     url = reverse("intake:override", args=[submitted.pk, "liver"])
     short = client.post(url, {"reason": "ok"})
-    assert "Write a reason of at least 10 characters." in short.content.decode()
-    reason = "Repeat test booked; results stable over 6 months."
+    assert "Write a reason of at least 40 characters" in short.content.decode()
+    reason = "Repeat test booked for Monday; results stable over 6 months, hepatology agree."
     assert client.post(url, {"reason": reason}).status_code == 302
     override = GateOverride.objects.get(patient=submitted)
     assert (override.gate, override.reason, override.overridden_by_id) == (
@@ -349,7 +359,10 @@ def test_the_patients_download_includes_their_intake_record(client, submitted, c
 def test_a_new_result_withdraws_the_override_of_its_gate(submitted, clinician):
     record_clean_tests(clinician, submitted, lft_age=29)
     services.gate_override(
-        actor=clinician, patient=submitted, gate="liver", reason="Stable, repeat test booked."
+        actor=clinician,
+        patient=submitted,
+        gate="liver",
+        reason="Stable over six months; repeat test booked for next week with hepatology.",
     )
     # A new liver test at 6 times the upper limit must not ride on the old override.
     services.liver_test_record(
