@@ -21,6 +21,7 @@ from apps.accounts.roles import Role
 from apps.content.models import CardFormat
 from apps.content.services import alert_card_issue
 from apps.intake import services as intake
+from apps.intake.models import WashoutPlan
 from apps.notifications.services import notification_queue, preference_update
 from apps.worklist.services import task_raise
 from tests.conftest import link_supervisor, make_user
@@ -40,6 +41,7 @@ ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "intake.liverfunctiontest": ("patient", ("intake", "liver_tests")),
     "intake.plannedprocedure": ("patient", ("intake", "planned_procedures")),
     "intake.pregnancyadvice": ("patient", ("intake", "pregnancy_advice")),
+    "intake.washoutplan": ("patient", ("intake", "washout_plans")),
     "intake.eligibilityassessment": ("patient", ("intake", "eligibility_assessments")),
     "intake.gateoverride": ("patient", ("intake", "overrides")),
     "intake.intakedecision": ("patient", ("intake", "decisions")),
@@ -128,6 +130,16 @@ def _rich_record(patient: User, clinician: User, supervisor: User) -> None:
         opioid_pain_relief_expected=False,
     )
     intake.pregnancy_advice_record(actor=clinician, patient=patient, given_on=today)
+    intake.washout_plan_record(
+        actor=clinician,
+        patient=patient,
+        plan=WashoutPlan(
+            specialist="Dr Specialist",
+            last_injection_on=today - dt.timedelta(days=60),
+            earliest_first_dose=today - dt.timedelta(days=1),
+            plan="Agreed with the specialist service.",
+        ),
+    )
     intake.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
     task_raise(patient=patient, kind="intake.review", rule_code="test.rule", trigger_key="export")
     notification_queue(recipient=patient, kind="portal_update", event_key=f"export:{patient.pk}")
