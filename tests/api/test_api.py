@@ -12,12 +12,14 @@ from django.db import IntegrityError
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
+from apps.api.errors import api_exception_handler
 from apps.api.models import IdempotentRequest
 from apps.api.tasks import purge_idempotency_keys
 from apps.api.throttles import WriteRateThrottle
 from apps.audit.models import AuditEvent
 from apps.content.models import EntryStatus, FaqCategory
 from apps.content.services import faq_entry_save
+from apps.core.exceptions import ServiceError
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_queue
 
@@ -244,3 +246,14 @@ def test_stored_answers_are_forgotten_after_a_day(patient):
     with time_machine.travel(dt.datetime(2026, 3, 29, 12, 30, tzinfo=dt.UTC)):
         assert purge_idempotency_keys() == 1
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_service_refusal_is_a_400_naming_the_field():
+    response = api_exception_handler(ServiceError("Choose a plan.", field="plan"), {})
+    assert response is not None
+    assert response.status_code == 400
+    assert response.data == {
+        "code": "refused",
+        "message": "Choose a plan.",
+        "fields": {"plan": ["Choose a plan."]},
+    }
