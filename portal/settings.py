@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
     "apps.core",
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.counselling",
     "apps.dosing",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +256,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "fill-scheduled-doses": {
         "task": "apps.dosing.tasks.fill_scheduled_doses",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-idempotency-keys": {
+        "task": "apps.api.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
     "sweep-notification-deliveries": {
@@ -484,6 +490,9 @@ STORAGES = {
 
 # --- API ----------------------------------------------------------------------------------------
 
+# Apps sign in through allauth's headless endpoints (/_allauth/app/v1/...) and send the session
+# token as X-Session-Token; the web's own pages call the API with the browser session. See
+# docs/api.md.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.api_auth.SessionTokenAuthentication",
@@ -492,13 +501,43 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"user": "600/hour", "anon": "60/hour"},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.PortalPagination",
+    "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
+    # Per signed-in person, per address for anonymous callers, and a tighter limit on writes.
+    # Sign-in itself is limited by allauth (ACCOUNT_RATE_LIMITS) and axes.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+        "apps.api.throttles.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "600/hour"),
+        "anon": env_str("API_RATE_ANON", "60/hour"),
+        "write": env_str("API_RATE_WRITE", "120/hour"),
+    },
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
 }
+# Hours a POST's stored answer is kept for replay under its Idempotency-Key (then purged hourly).
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Naltrexone programme portal API",
+    "DESCRIPTION": (
+        "The portal's API for the clinic's apps. Sign in with POST /_allauth/app/v1/auth/login "
+        "(and /_allauth/app/v1/auth/2fa/authenticate for clinicians and staff), then send the "
+        "session token as the X-Session-Token header. Errors are JSON: {code, message, fields?}. "
+        "Send an Idempotency-Key header with every POST."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.schema.add_error_responses",
+    ],
 }
 
 # --- Logging ------------------------------------------------------------------------------------

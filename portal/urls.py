@@ -26,3 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("apps.core.api_urls")),
 ]
+
+# Addresses no route matches: JSON under /api/ (the API's error shape), the usual page elsewhere.
+handler404 = "apps.api.errors.not_found"

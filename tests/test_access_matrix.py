@@ -51,6 +51,7 @@ ROW_MODULES = [
     "tests.intake.access_rows",
     "tests.notifications.access_rows",
     "tests.dosing.escalation_access_rows",
+    "tests.api.access_rows",
 ]
 EXPECTED: dict[str, dict[str, int]] = {}
 POST_EXPECTED: dict[str, dict[str, int]] = {}
@@ -173,7 +174,7 @@ def test_post_access(client, world, name, persona):
         client.force_login(user)
     response = client.post(world.reverse(name))
     assert response.status_code == POST_EXPECTED[name][persona]
-    if persona == "anon":
+    if persona == "anon" and response.status_code == 302:
         assert response["Location"].startswith("/accounts/login/")
 
 

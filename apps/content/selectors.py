@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -255,3 +256,24 @@ def faq_sections_html(*, audiences: list[str], query: str = "") -> tuple[SafeStr
         cache.set(key, kept, timeout=FAQ_HTML_SECONDS)
     html, count = kept
     return mark_safe(html), int(count)  # noqa: S308 - rendered by our own template
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def content_export(*, patient: User) -> dict[str, list[dict[str, Any]]]:
+    """The patient's safety acknowledgements and alert card issues, for their own download."""
+    return {
+        "safety_acknowledgements": [
+            dict(row)
+            for row in SafetyAcknowledgement.objects.filter(patient=patient)
+            .order_by("acknowledged_at", "pk")
+            .values("version__version", "acknowledged_at")
+        ],
+        "alert_card_issues": [
+            dict(row)
+            for row in AlertCardIssue.objects.filter(patient=patient)
+            .order_by("issued_at", "pk")
+            .values("issued_at", "format")
+        ],
+    }

@@ -343,6 +343,12 @@ def counselling_export(*, patient: User) -> dict[str, object]:
             }
             for b in bookings_of_patient(patient)
         ],
+        "waiting_list": [
+            dict(row)
+            for row in WaitlistEntry.objects.filter(patient=patient)
+            .order_by("created_at", "pk")
+            .values("status", "created_at")
+        ],
         "plan": {
             "first_month_sessions": plan.first_month_sessions,
             "interval_days": plan.interval_days,

@@ -27,6 +27,7 @@ from apps.intake.models import (
     NaloxoneChallenge,
     Pathway,
     PathwayState,
+    PathwayTransition,
     PlannedProcedure,
     PregnancyAdvice,
     QuestionnaireResponse,
@@ -308,6 +309,22 @@ def intake_export(*, patient: User) -> dict[str, Any]:
             )
         ),
         "overrides": list(
-            GateOverride.objects.filter(patient=patient).values("gate", "reason", "overridden_at")
+            GateOverride.objects.filter(patient=patient).values(
+                "gate", "reason", "overridden_at", "withdrawn_at"
+            )
+        ),
+        "support": support_of(patient),
+        "pathway_history": list(
+            PathwayTransition.objects.filter(patient=patient).values(
+                "from_state", "to_state", "reason", "at"
+            )
+        ),
+        "eligibility_assessments": list(
+            EligibilityAssessment.objects.filter(patient=patient).values(
+                "evaluated_at", "purpose", "overall", "gates"
+            )
+        ),
+        "pregnancy_advice": list(
+            PregnancyAdvice.objects.filter(patient=patient).values("given_on")
         ),
     }

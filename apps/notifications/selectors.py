@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.notifications.models import Notification
+from apps.notifications.models import Delivery, Notification, NotificationPreference
 from apps.notifications.rendering import inapp_text, notification_path
 
 INBOX_LIMIT = 100
@@ -125,3 +126,37 @@ def delivery_health(*, now: datetime | None = None) -> DeliveryHealth:
         beat_alive=beat_alive,
         problems=tuple(problems),
     )
+
+
+def notifications_export(*, patient: User) -> dict[str, Any]:
+    """The person's notifications, how each was sent, and their preferences (own download)."""
+    deliveries = Delivery.objects.filter(notification__recipient=patient).order_by("created_at")
+    by_notification: dict[int, list[dict[str, Any]]] = {}
+    for d in deliveries.values("notification_id", "channel", "status", "sent_at"):
+        row: dict[str, Any] = dict(d)
+        by_notification.setdefault(int(row.pop("notification_id")), []).append(row)
+    pref = (
+        NotificationPreference.objects.filter(user=patient)
+        .values(
+            "email_enabled",
+            "sms_enabled",
+            "sms_number",
+            "quiet_start",
+            "quiet_end",
+            "include_details",
+        )
+        .first()
+    )
+    return {
+        "preferences": pref,
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": inapp_text(n),
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+                "deliveries": by_notification.get(n.pk, []),
+            }
+            for n in Notification.objects.filter(recipient=patient).order_by("created_at", "pk")
+        ],
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
@@ -50,3 +52,13 @@ def open_task_patient_ids(*, patient_ids: list[int]) -> dict[int, int]:
     for pid in rows:
         counts[pid] = counts.get(pid, 0) + 1
     return counts
+
+
+def tasks_export(*, patient: User) -> list[dict[str, Any]]:
+    """The clinic's tasks about this patient, for the patient's own download."""
+    rows = (
+        Task.objects.filter(patient=patient)
+        .order_by("created_at", "pk")
+        .values("kind", "priority", "status", "rule_code", "created_at", "resolved_at")
+    )
+    return [dict(row) for row in rows]

@@ -1,0 +1,75 @@
+"""API lists run the same number of queries with 2 rows as with 10."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.content.models import EntryStatus, FaqCategory
+from apps.content.services import faq_entry_save
+from apps.notifications.services import notification_queue
+from tests.accounts.test_queries import add_patients, assert_constant
+
+
+def test_patient_list_queries_do_not_grow(client, clinician, supervisor):
+    client.force_login(clinician)
+    # session, user, session update (last seen), count, page of patients with their pathway state
+    assert_constant(
+        client, [reverse("api:patients-api:patient-list")], add_patients(clinician, supervisor)
+    )
+
+
+def test_supervisor_patient_list_queries_do_not_grow(client, clinician, supervisor):
+    client.force_login(supervisor)
+    # session, user, session update, count, page of consented patients
+    assert_constant(
+        client, [reverse("api:patients-api:patient-list")], add_patients(clinician, supervisor)
+    )
+
+
+def test_notification_list_queries_do_not_grow(client, patient):
+    client.force_login(patient)
+    made = {"n": 0}
+
+    def grow(how_many: int) -> None:
+        for _ in range(how_many):
+            made["n"] += 1
+            notification_queue(recipient=patient, kind="portal_update", event_key=f"q:{made['n']}")
+
+    # session, user, session update, the newest notifications
+    assert_constant(client, [reverse("api:notifications-api:notification-list")], grow)
+
+
+def test_disclosure_list_queries_do_not_grow(client, patient, clinician):
+    client.force_login(patient)
+    detail = reverse("api:patients-api:patient-detail", kwargs={"patient_id": patient.pk})
+
+    def grow(how_many: int) -> None:
+        client.force_login(clinician)
+        for _ in range(how_many):
+            client.get(detail)  # each read is audited: one disclosure row
+        client.force_login(patient)
+
+    # session, user, session update, count, page of events with who did them
+    assert_constant(client, [reverse("api:accounts-api:disclosure-list")], grow)
+
+
+def test_faq_list_queries_do_not_grow(client, staff):
+    category = FaqCategory.objects.create(slug="q-test", title="Query test", audience="everyone")
+    made = {"n": 0}
+
+    def grow(how_many: int) -> None:
+        for _ in range(how_many):
+            made["n"] += 1
+            faq_entry_save(
+                actor=staff,
+                entry=None,
+                slug=f"q-{made['n']}",
+                category=category,
+                question=f"Question {made['n']}?",
+                answer="An answer.",
+                status=EntryStatus.PUBLISHED,
+                audience="everyone",
+            )
+
+    # published entries with their headings (anonymous: no session or user queries)
+    assert_constant(client, [reverse("api:content-api:faq-list") + "?page_size=100"], grow)
