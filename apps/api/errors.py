@@ -79,7 +79,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return response
     if isinstance(exc, exceptions.APIException):
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
-        message = MESSAGES.get(code) or str(exc.detail)
+        # A reason given where the error was raised (the session rules: two-factor sign-in,
+        # the safety messages, an ended session) is kept; DRF's stock wording is replaced.
+        detail = str(exc.detail)
+        custom = detail != str(exc.default_detail)
+        message = detail if custom else (MESSAGES.get(code) or detail)
         wait = getattr(exc, "wait", None)
         if isinstance(exc, exceptions.Throttled) and wait is not None:
             message = f"{MESSAGES['throttled']} Try again in {int(wait) + 1} seconds."

@@ -99,8 +99,8 @@ def _count(now: dt.datetime, days: int, outcomes: tuple[str, ...] | None) -> Coa
 def caseload_rows_for(
     *, user: User, sort: str = "name", flag: str = "", now: dt.datetime | None = None
 ) -> list[CaseloadRow]:
-    """Open plans this clinician is responsible for, with adherence and risk flags. Unknown sort
-    or filter values fall back to the defaults."""
+    """Open plans of the active patients this clinician is responsible for (access.py), with
+    adherence and risk flags. Unknown sort or filter values fall back to the defaults."""
     access.ensure(user.role == Role.CLINICIAN)
     sort = sort if sort in SORTS else "name"
     flag = flag if flag in FILTERS else ""
@@ -110,7 +110,9 @@ def caseload_rows_for(
         dose__plan_id=OuterRef("pk"), is_current=True, outcome__in=TAKEN_OUTCOMES
     ).order_by("-taken_at", "-pk")
     plans = (
-        TreatmentPlan.objects.filter(responsible_clinician=user, status__in=OPEN_PLAN_STATUSES)
+        TreatmentPlan.objects.filter(
+            patient__in=access.patients_managed_by(user), status__in=OPEN_PLAN_STATUSES
+        )
         .annotate(
             taken_7=_count(now, 7, TAKEN_OUTCOMES),
             due_7=_count(now, 7, None),

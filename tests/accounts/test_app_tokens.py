@@ -37,7 +37,7 @@ def test_a_clinician_without_an_authenticator_gets_a_token_but_no_data(client, c
     client.cookies.clear()
     response = me(client, token)
     assert response.status_code == 403
-    assert "two-factor" in response.json()["detail"]
+    assert "two-factor" in response.json()["message"]
 
 
 def test_a_clinician_with_an_authenticator_must_give_a_code_before_a_token_works(client, clinician):
@@ -57,7 +57,7 @@ def test_an_idle_token_stops_working_and_is_deleted(client, request, persona, id
         traveller.shift(timedelta(minutes=idle_minutes, seconds=1))
         response = me(client, token)
     assert response.status_code == 401
-    assert response.json()["detail"].startswith("Your session has ended")
+    assert response.json()["message"].startswith("Your session has ended")
     assert not Session.objects.filter(session_key=token).exists()
     assert me(client, token).status_code == 401
 
@@ -110,7 +110,7 @@ def test_a_patient_app_meets_the_safety_messages_first(client, patient):
     assert me(client, token).status_code == 200  # who am I: allowed
     response = client.get("/api/v1/scratch-thing/", HTTP_X_SESSION_TOKEN=token)
     assert response.status_code == 403
-    assert response.json()["detail"] == ACK_MESSAGE
+    assert response.json()["message"] == ACK_MESSAGE
 
     from apps.content.selectors import safety_version_current
     from apps.content.services import safety_acknowledge
