@@ -80,12 +80,13 @@ def test_the_admin_lists_refuse_odd_ordering_and_filters_without_error(client, s
 
 
 def test_the_api_orders_filters_and_searches_only_by_listed_fields():
-    backends = settings.REST_FRAMEWORK.get("DEFAULT_FILTER_BACKENDS", [])
+    rest: dict[str, Any] = settings.REST_FRAMEWORK
+    backends: list[object] = list(rest.get("DEFAULT_FILTER_BACKENDS", []))
     for route in own_routes():
         view_class = getattr(route.view, "cls", None)
         if not (isinstance(view_class, type) and issubclass(view_class, APIView)):
             continue
-        used = list(getattr(view_class, "filter_backends", backends) or [])
+        used: list[object] = list(getattr(view_class, "filter_backends", backends) or [])
         for backend in used:
             backend_class = backend if isinstance(backend, type) else type(backend)
             if issubclass(backend_class, OrderingFilter):

@@ -99,7 +99,7 @@ def build(
     if have >= patients:
         out.write(f"The synthetic clinic already has {have} patients: nothing to add.\n")
         return 0
-    rng = random.Random(seed + have)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed + have)  # noqa: S311  # nosec B311 - synthetic data, not security
     now = timezone.now()
     days = max(days, 1)
     password = make_password(DEMO_PASSWORD)  # one hash for everyone: hashing is the slow part

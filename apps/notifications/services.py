@@ -360,7 +360,7 @@ def _retry_or_fail(delivery: Delivery, exc: BaseException) -> str:
         status=Delivery.Status.PENDING,
         not_before=now + timedelta(seconds=delay),
         queued_at=now,
-        claim_token="",
+        claim_token="",  # nosec B106 - an empty claim, not a password
         last_error=_error_code(exc),
         updated_at=now,
     )
@@ -410,7 +410,10 @@ def deliveries_requeue(*, now: datetime | None = None) -> int:
     for delivery in Delivery.objects.filter(pk__in=poisoned).select_related("notification"):
         _finish(delivery, Delivery.Status.FAILED, error="WorkerLost")
     Delivery.objects.filter(pk__in=ids).update(
-        status=Delivery.Status.PENDING, queued_at=now, claim_token="", updated_at=now
+        status=Delivery.Status.PENDING,
+        queued_at=now,
+        claim_token="",
+        updated_at=now,  # nosec B106
     )
     for delivery_id in ids:
         _queue(delivery_id)
@@ -441,7 +444,7 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
     delivery.not_before = now
     delivery.queued_at = now
     delivery.claimed_at = None
-    delivery.claim_token = ""
+    delivery.claim_token = ""  # nosec B105 - an empty claim, not a password
     delivery.save(
         update_fields=[
             "status",

@@ -45,10 +45,10 @@ class ResolveForm(forms.Form):
         self.task = task
         # No initial value: the outcome is always chosen on purpose.
         outcome = self.fields["outcome_code"]
-        assert isinstance(outcome, forms.ChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(outcome, forms.ChoiceField)  # noqa: S101  # nosec B101 - narrows the type
         outcome.choices = outcomes_for(task.kind)
         note = self.fields["note"]
-        assert isinstance(note, forms.CharField)  # noqa: S101 - narrows the type
+        assert isinstance(note, forms.CharField)  # noqa: S101  # nosec B101 - narrows the type
         note.label = kind_of(task.kind).note_label
         if task.priority == Task.Priority.URGENT:
             note.required = True
