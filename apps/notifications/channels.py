@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+import redis
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -40,6 +41,9 @@ def is_retryable(exc: BaseException) -> bool:
         return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
+    # The shared cache (Redis) restarting while a message is rendered: try again shortly.
+    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return True
     # Connection refused, reset, timed out, server disconnected (SMTP errors are OSErrors too).
     return isinstance(exc, OSError)
 

@@ -248,3 +248,13 @@ def test_staff_are_alerted_when_a_delivery_fails_but_not_about_their_alerts(
     alert = Notification.objects.get(kind="delivery_failed", recipient=staff)
     assert run_deliveries(alert.deliveries.get()) == ["failed"]
     assert Notification.objects.filter(kind="delivery_failed").count() == 1
+
+
+def test_the_shared_cache_restarting_during_a_send_is_retried_not_failed():
+    import redis
+
+    from apps.notifications.channels import is_retryable
+
+    assert is_retryable(redis.exceptions.ConnectionError("Connection refused"))
+    assert is_retryable(redis.exceptions.TimeoutError("Timeout reading"))
+    assert not is_retryable(ValueError("a broken template"))
