@@ -3,13 +3,15 @@ fields each role may receive. Another patient is not found (404)."""
 
 from __future__ import annotations
 
-from django.db.models import DateTimeField, F, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.accounts import access
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.clinic.selectors import clinic_settings_get
+from apps.dosing.selectors import protected_until_subquery
 
 # What a supervisor may receive about a patient: the consent covers the name, the dose schedule
 # and whether each dose was taken (DOMAIN.md section 4), never the pathway, scores or results.
@@ -30,8 +32,8 @@ def patient_list_for(*, user: User) -> QuerySet[User]:
         access.patients_visible_to(user)
         .annotate(
             pathway_state=Coalesce(F("pathway__state"), Value("invited")),
-            # The dosing part replaces this with the end of the last taken dose's blockade.
-            protected_until=Value(None, output_field=DateTimeField()),
+            # The end of the last taken dose's blockade (dosing's rule), in the same query.
+            protected_until=protected_until_subquery(clinic_settings_get()),
         )
         .order_by("full_name", "pk")
     )

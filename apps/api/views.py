@@ -34,7 +34,7 @@ class PatientSerializer(serializers.Serializer[User]):
     protected_until = serializers.DateTimeField(
         allow_null=True,
         read_only=True,
-        help_text="When the last dose taken stops blocking opioids (null until dosing starts).",
+        help_text="When the last dose taken stops blocking opioids (null when none has been taken).",
     )
 
     def to_representation(self, instance: User) -> dict[str, Any]:

@@ -210,6 +210,22 @@ def booking_get_for(*, user: User, pk: int) -> Booking:
     return booking
 
 
+def booking_list_for(*, user: User) -> QuerySet[Booking]:
+    """The appointments this user may see (a patient's own; a clinician's own sessions and their
+    caseload's), soonest last: newest start first."""
+    access.ensure(user.role in (Role.PATIENT, Role.CLINICIAN))
+    return _visible_bookings(user).order_by("-starts_at", "-pk")
+
+
+def slot_clinicians_for(user: User) -> list[User]:
+    """Whose free slots this user is shown: a patient, the clinicians they may book with; a
+    clinician, their own."""
+    access.ensure(user.role in (Role.PATIENT, Role.CLINICIAN))
+    if user.role == Role.PATIENT:
+        return bookable_clinicians_for(user)
+    return [user]
+
+
 def bookings_of_patient(patient: User) -> QuerySet[Booking]:
     """A patient's appointments, newest first, with their invitees."""
     return (

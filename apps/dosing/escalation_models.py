@@ -69,10 +69,20 @@ class Alert(models.Model):
     task = models.ForeignKey(
         "worklist.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The clinician saw it (the app's "acknowledge"). Its task, if any, still closes on purpose.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="alert_acknowledged_by_someone",
+            ),
             # DOMAIN.md section 4: an alert fires once per dose and tier.
             models.UniqueConstraint(
                 fields=("dose", "tier"),

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -190,6 +200,32 @@ def protection_for(*, patient_id: int, clinic: ClinicSettings | None = None) -> 
     return Protection(last_taken=taken, last_witnessed=witnessed, protected_until=until)
 
 
+def protected_until_subquery(clinic: ClinicSettings) -> Subquery:
+    """`protection_for(...).protected_until` as a subquery of a patient row (`OuterRef("pk")`),
+    so a list of patients gets it in the same query: the last current taken dose (witnessed or
+    self-reported; ordered as `protection_for` orders it) plus its blockade by strength."""
+
+    def after(hours: int) -> Any:
+        return F("taken_at") + Value(dt.timedelta(hours=hours))
+
+    last_taken = (
+        DoseOutcome.objects.filter(
+            dose__patient_id=OuterRef("pk"), is_current=True, outcome__in=TAKEN_OUTCOMES
+        )
+        .annotate(
+            until=Case(
+                When(dose__mg__lte=50, then=after(clinic.protected_hours_50mg)),
+                When(dose__mg__lte=100, then=after(clinic.protected_hours_100mg)),
+                default=after(clinic.protected_hours_150mg),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("-taken_at", "-pk")
+        .values("until")[:1]
+    )
+    return Subquery(last_taken, output_field=DateTimeField())
+
+
 def protection_facts(patient_id: int) -> Any:
     """PROTECTION_FACTS_PROVIDER for the content app's overdose panel."""
     from apps.content.panels import ProtectionFacts
@@ -253,6 +289,31 @@ def doses_with_outcomes(qs: QuerySet[ScheduledDose]) -> QuerySet[ScheduledDose]:
             to_attr="current",
         )
     )
+
+
+def dose_list_for(
+    *,
+    user: User,
+    patient_id: int | None = None,
+    from_day: dt.date | None = None,
+    to_day: dt.date | None = None,
+) -> QuerySet[ScheduledDose]:
+    """Scheduled doses of the patients this user may see (access.py: a clinician's caseload, a
+    supervisor's patients with consent in force, a patient's own), earliest first, each with its
+    current outcome and who recorded it. Days are the patient's local days. A patient the user
+    may not see is not found (404)."""
+    visible = access.patients_visible_to(user)
+    if patient_id is not None:
+        if not visible.filter(pk=patient_id).exists():
+            raise Http404
+        doses = ScheduledDose.objects.filter(patient_id=patient_id)
+    else:
+        doses = ScheduledDose.objects.filter(patient__in=visible)
+    if from_day is not None:
+        doses = doses.filter(local_date__gte=from_day)
+    if to_day is not None:
+        doses = doses.filter(local_date__lte=to_day)
+    return doses_with_outcomes(doses.order_by("due_at", "pk"))
 
 
 def dose_get_for_recording(*, user: User, pk: int) -> ScheduledDose:
