@@ -56,6 +56,7 @@ WORLD_BUILDERS: list[str] = [
     "tests.counselling.world",
     "tests.dosing.world",
     "tests.dosing.escalation_world",
+    "tests.api.world",
 ]
 
 PASSWORD = "a-long-test-password-42"
