@@ -87,7 +87,8 @@ class SessionRulesMiddleware:
 
 
 class UserTimezoneMiddleware:
-    """Show times in the signed-in person's own time zone (stored times are UTC)."""
+    """Show times in the signed-in person's own time zone (stored times are UTC). The API answers
+    in UTC ("2026-06-01T08:00:00Z") whoever asks: the app shows them in the person's zone."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -95,6 +96,8 @@ class UserTimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         zone = getattr(user, "time_zone", None) if user.is_authenticated else None
+        if request.path.startswith("/api/"):
+            zone = "UTC"
         try:
             timezone.activate(zoneinfo.ZoneInfo(zone or settings.TIME_ZONE))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
