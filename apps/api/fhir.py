@@ -3,8 +3,8 @@ and for the patient's own copy.
 
 Each part of the portal contributes its resources: append a dotted path to `PROVIDERS`, a
 function `(*, patient, ctx) -> list[dict]` returning FHIR resources as plain JSON. Today:
-Patient and Consent (accounts), QuestionnaireResponse and Observation (intake). The dosing part
-adds MedicationRequest and MedicationAdministration, counselling adds Appointment.
+Patient and Consent (accounts), QuestionnaireResponse and Observation (intake),
+MedicationRequest and MedicationAdministration (dosing), Appointment (counselling).
 Tests validate the bundle with the `fhir.resources` library."""
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from apps.accounts.models import User
 PROVIDERS: list[str] = [
     "apps.accounts.fhir.resources_for",
     "apps.intake.fhir.resources_for",
+    "apps.dosing.fhir.resources_for",
+    "apps.counselling.fhir.resources_for",
 ]
 
 # A stable namespace: the same row always gets the same urn:uuid, in every bundle.

@@ -11,6 +11,8 @@ import json
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import reverse
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
 
 from apps.api.models import IdempotentRequest
 from apps.audit.models import AuditEvent
@@ -19,6 +21,8 @@ from apps.dosing.escalation_models import Alert, Concern
 from apps.dosing.models import DoseOutcome
 from apps.dosing.selectors import protection_for
 from apps.worklist.models import Task
+from tests.api.test_fhir import references
+from tests.counselling.helpers import book, open_every_day
 from tests.dosing.conftest import TODAY, dose_on
 from tests.tokens import token_for
 
@@ -287,3 +291,40 @@ def test_alerts_come_urgent_first_and_leave_the_list_once_acknowledged(
     # The urgent task stays open: it closes on purpose, in the portal.
     assert Task.objects.get(pk=urgent.task_id).status == Task.Status.OPEN
     assert client.get(ALERTS, **token(other_clinician)).json()["results"] == []
+
+
+# --- FHIR -----------------------------------------------------------------------------------------
+
+
+def test_the_fhir_bundle_holds_plan_versions_dose_outcomes_and_appointments(
+    client, started, patient, supervisor, clinician, other_patient, clock
+):
+    clock.move_to(at(DAY2, 8, 10))
+    post_json(
+        client, outcome_url(dose_on(started, DAY2)), {"outcome": "vomited"}, **token(supervisor)
+    )
+    open_every_day(clinician)
+    booking = book(patient, clinician)
+    url = reverse("api:patients-api:patient-fhir", kwargs={"patient_id": patient.pk})
+    data = client.get(url, **token(clinician)).json()
+
+    Bundle.model_validate(data)
+    for entry in data["entry"]:
+        resource = entry["resource"]
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    by_type: dict[str, list[dict]] = {}
+    for entry in data["entry"]:
+        by_type.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
+    (request,) = by_type["MedicationRequest"]
+    assert request["status"] == "active"
+    assert request["medicationCodeableConcept"]["coding"][0]["code"] == "N07BB04"
+    given = {a["status"]: a for a in by_type["MedicationAdministration"]}
+    assert given.keys() == {"completed", "stopped"}
+    assert given["completed"]["dosage"]["dose"]["value"] == 25
+    assert given["stopped"]["statusReason"][0]["text"] == "Vomited or spat out"
+    (appointment,) = by_type["Appointment"]
+    assert appointment["status"] == "booked"
+    assert appointment["identifier"][0]["value"] == str(booking.uid)
+    full_urls = {e["fullUrl"] for e in data["entry"]}
+    assert set(references(data)) <= full_urls
+    assert other_patient.full_name not in json.dumps(data)
