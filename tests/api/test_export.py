@@ -20,13 +20,15 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.content.models import CardFormat
 from apps.content.services import alert_card_issue
+from apps.dosing import selectors
 from apps.dosing.concerns import concern_raise
-from apps.dosing.services import naloxone_kit_record, plan_create
+from apps.dosing.services import dose_outcome_record, naloxone_kit_record, plan_create
 from apps.intake import services as intake
 from apps.intake.models import WashoutPlan
 from apps.notifications.services import notification_queue, preference_update
 from apps.worklist.services import task_raise
 from tests.conftest import link_supervisor, make_user
+from tests.counselling.helpers import book, open_every_day
 from tests.dosing.conftest import plan_in
 from tests.intake.conftest import acknowledge_safety, fill, record_clean_tests
 
@@ -65,6 +67,7 @@ ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "counselling.counsellingplan": ("patient", ("counselling", "plan")),
     "dosing.treatmentplan": ("patient", ("treatment", "plans")),
     "dosing.scheduleddose": ("patient", ("treatment", "doses")),
+    "dosing.doseoutcome": ("dose__patient", ("treatment", "doses", "*", "outcomes")),
     "dosing.naloxonekit": ("patient", ("treatment", "naloxone_kits")),
     "dosing.alert": ("patient", ("treatment", "alerts")),
     "dosing.escalationoverride": ("patient", ("treatment", "escalation_thresholds")),
@@ -84,7 +87,6 @@ MAY_BE_EMPTY = {
     "intake.gateoverride",
     # Made by the sweep, the clinician or the patient later in treatment; their sections are
     # still compared row for row (tests/dosing and tests/counselling make them).
-    "counselling.booking",
     "counselling.waitlistentry",
     "counselling.counsellingplan",
     "dosing.alert",
@@ -172,9 +174,19 @@ def _rich_record(patient: User, clinician: User, supervisor: User) -> None:
     )
     intake.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
     naloxone_kit_record(actor=patient, patient=patient, expires_on=today + dt.timedelta(days=300))
-    plan_create(
+    plan = plan_create(
         actor=clinician, patient=patient, data=plan_in(start=today, supervisors=[supervisor])
     )
+    # The first dose, witnessed at the clinic (a reason given in case the test runs late in the
+    # day), and a counselling session.
+    dose_outcome_record(
+        actor=clinician,
+        dose=plan.doses.get(local_date=selectors.patient_today(patient)),
+        outcome="witnessed",
+        late_reason="Recorded after the clinic visit",
+    )
+    open_every_day(clinician)
+    book(patient, clinician)
     concern_raise(
         actor=supervisor, patient=patient, what_seen="Seemed unwell this morning.", worry="a_little"
     )
