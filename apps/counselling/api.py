@@ -38,7 +38,7 @@ DEFAULT_SLOT_DAYS = 28
 # --- Slots ----------------------------------------------------------------------------------------
 
 
-class SlotSerializer(serializers.Serializer[Slot]):
+class SlotSerializer(serializers.Serializer[Any]):
     clinician = serializers.IntegerField(source="clinician_id")
     clinician_name = serializers.SerializerMethodField()
     start = serializers.DateTimeField(source="starts_at", help_text="UTC; send it back to book.")
@@ -91,7 +91,7 @@ def _midnight(day: dt.date, zone_name: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=zone_of(zone_name))
 
 
-class SlotListView(ListAPIView[Slot]):
+class SlotListView(ListAPIView[Any]):
     """Free times: a patient's bookable clinicians (from the clinic's cut-off on), a
     clinician's own."""
 

@@ -25,7 +25,7 @@ NALTREXONE: dict[str, Any] = {
 }
 BY_MOUTH = {"text": "By mouth"}
 # The newest dosing version of a plan, by the plan's state.
-NEWEST_STATUS = {
+NEWEST_STATUS: dict[str, str] = {
     PlanStatus.ACTIVE: "active",
     PlanStatus.PAUSED: "on-hold",
     PlanStatus.STOPPED: "stopped",
@@ -33,7 +33,7 @@ NEWEST_STATUS = {
 }
 # Taken doses were given; refused and missed were not; vomited or spat out was given but stopped
 # short (how much was absorbed is unknown).
-ADMINISTRATION_STATUS = {
+ADMINISTRATION_STATUS: dict[str, str] = {
     Outcome.WITNESSED: "completed",
     Outcome.SELF_REPORTED: "completed",
     Outcome.REFUSED: "not-done",
@@ -75,7 +75,7 @@ def _administration(outcome: DoseOutcome, ctx: Context) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
         "id": str(outcome.pk),
-        "status": ADMINISTRATION_STATUS[Outcome(outcome.outcome)],
+        "status": ADMINISTRATION_STATUS[outcome.outcome],
         "medicationCodeableConcept": NALTREXONE,
         "subject": {"reference": ctx.patient_ref},
         "effectiveDateTime": instant(outcome.taken_at or dose.due_at),

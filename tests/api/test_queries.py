@@ -92,6 +92,7 @@ def _patients_with_doses(clinician, supervisor):
             link_supervisor(patient, supervisor, clinician)
             plan = make_plan(patient, clinician, supervisor)
             dose = plan.doses.order_by("due_at").first()
+            assert dose is not None
             DoseOutcome.objects.create(
                 dose=dose,
                 outcome="witnessed",

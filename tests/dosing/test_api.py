@@ -223,6 +223,7 @@ def test_a_supervisor_raises_a_concern_for_an_urgent_task(client, started, patie
     assert response.json()["level"] == "very"
     concern = Concern.objects.get(pk=response.json()["id"])
     assert concern.what_seen == "Slurred speech this morning."
+    assert concern.task is not None
     assert concern.task.priority == Task.Priority.URGENT
 
 
@@ -289,7 +290,8 @@ def test_alerts_come_urgent_first_and_leave_the_list_once_acknowledged(
     left = client.get(ALERTS, **token(clinician)).json()["results"]
     assert [r["tier"] for r in left] == [2, 1]
     # The urgent task stays open: it closes on purpose, in the portal.
-    assert Task.objects.get(pk=urgent.task_id).status == Task.Status.OPEN
+    assert urgent.task is not None
+    assert urgent.task.status == Task.Status.OPEN
     assert client.get(ALERTS, **token(other_clinician)).json()["results"] == []
 
 

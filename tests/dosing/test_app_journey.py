@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -29,7 +30,7 @@ class App:
 
     def __init__(self, token: str) -> None:
         self.client = Client()
-        self.headers = {"HTTP_X_SESSION_TOKEN": token}
+        self.headers: dict[str, Any] = {"HTTP_X_SESSION_TOKEN": token}
 
     def get(self, name: str, params: dict | None = None, **kwargs):
         return self.client.get(reverse(name, kwargs=kwargs or None), params or {}, **self.headers)
