@@ -15,6 +15,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from apps.api.models import IdempotentRequest
+from apps.api.throttles import WriteRateThrottle
 from apps.audit.models import AuditEvent
 from apps.dosing import escalation
 from apps.dosing.escalation_models import Alert, Concern
@@ -330,3 +331,24 @@ def test_the_fhir_bundle_holds_plan_versions_dose_outcomes_and_appointments(
     full_urls = {e["fullUrl"] for e in data["entry"]}
     assert set(references(data)) <= full_urls
     assert other_patient.full_name not in json.dumps(data)
+
+
+# --- Limits ---------------------------------------------------------------------------------------
+
+
+def test_writes_are_throttled_per_person(
+    client, started, patient, supervisor, clinician, monkeypatch
+):
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"write": "2/hour"})
+    body = {"patient": patient.pk, "level": "a_little", "message": "Quiet today."}
+    for _ in range(2):
+        assert post_json(client, CONCERNS, body, **token(supervisor)).status_code == 201
+    refused = post_json(client, CONCERNS, body, **token(supervisor))
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert Concern.objects.count() == 2
+    # Reading is not a write, and the limit is the supervisor's own.
+    assert client.get(DOSES, **token(supervisor)).status_code == 200
+    alert = Alert.objects.filter(patient=patient).first()
+    assert alert is not None
+    assert client.post(ack_url(alert), **token(clinician)).status_code == 200
