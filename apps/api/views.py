@@ -89,9 +89,10 @@ class PatientFhirView(APIView):
     @extend_schema(
         responses=OpenApiTypes.OBJECT,
         summary="The patient's record as a FHIR R4 Bundle",
-        description="A Bundle of type collection: Patient, Consent, QuestionnaireResponse and "
-        "Observation (instrument scores and test results), as JSON (FHIR's JSON format). Reading "
-        "it is audited.",
+        description="A Bundle of type collection: Patient, Consent, QuestionnaireResponse, "
+        "Observation (instrument scores and test results), MedicationRequest (each schedule "
+        "version), MedicationAdministration (each dose outcome) and Appointment, as JSON (FHIR's "
+        "JSON format). Reading it is audited.",
     )
     def get(self, request: Request, patient_id: int) -> Response:
         user = user_of(request)
