@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -66,3 +69,19 @@ def add_error_responses(
             for code in codes:
                 responses.setdefault(code, _error(code))
     return result
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """For `extend_schema(responses={404: NOT_FOUND_IN_BODY})`: an error an operation answers
+    beyond the shared ones. Its component is replaced by ERROR_SCHEMA above (same shape)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+# A POST whose body names an object (a patient) that is not the caller's to see: 404, as for a
+# path, so an app cannot tell another patient's id from one that does not exist.
+NOT_FOUND_IN_BODY = OpenApiResponse(
+    ErrorSerializer,
+    description="The patient named in the body is not one you may see (or does not exist).",
+)

@@ -24,6 +24,7 @@ from apps.accounts.models import User
 from apps.api import idempotency
 from apps.api.errors import error_body
 from apps.api.requests import user_of
+from apps.api.schema import NOT_FOUND_IN_BODY
 from apps.clinic.selectors import clinic_settings_get
 from apps.counselling import selectors, services
 from apps.counselling.models import Booking, LocationKind
@@ -170,7 +171,7 @@ class AppointmentListView(ListAPIView[Booking]):
 
     @extend_schema(
         request=AppointmentInSerializer,
-        responses={201: AppointmentSerializer, 409: SlotTakenSerializer},
+        responses={201: AppointmentSerializer, 409: SlotTakenSerializer, 404: NOT_FOUND_IN_BODY},
         parameters=[idempotency.PARAMETER],
         summary="Book a free time",
         description="Patients book for themselves; a clinician books for one of their patients "

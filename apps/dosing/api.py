@@ -19,6 +19,7 @@ from apps.accounts.access import HasRole, Role
 from apps.api import idempotency
 from apps.api.errors import error_body
 from apps.api.requests import user_of
+from apps.api.schema import NOT_FOUND_IN_BODY
 from apps.core.exceptions import ServiceError
 from apps.dosing import alerts, concerns, selectors, services
 from apps.dosing.escalation_models import Alert, Concern, Rule, Worry
@@ -219,7 +220,7 @@ class ConcernCreateView(APIView):
 
     @extend_schema(
         request=ConcernInSerializer,
-        responses={201: ConcernSerializer},
+        responses={201: ConcernSerializer, 404: NOT_FOUND_IN_BODY},
         parameters=[idempotency.PARAMETER],
         summary="Raise a concern about a patient I supervise",
         description="The patient's clinician gets an urgent task at once. You are told it was "
