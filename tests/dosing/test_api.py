@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import reverse
@@ -352,3 +354,15 @@ def test_writes_are_throttled_per_person(
     alert = Alert.objects.filter(patient=patient).first()
     assert alert is not None
     assert client.post(ack_url(alert), **token(clinician)).status_code == 200
+
+
+def test_the_database_refuses_an_acknowledgement_without_who(started, patient, supervisor):
+    post_json(
+        Client(),
+        CONCERNS,
+        {"patient": patient.pk, "level": "quite", "message": "Seemed low."},
+        **token(supervisor),
+    )
+    alert = Alert.objects.get(patient=patient)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=alert.created_at)
