@@ -34,6 +34,7 @@ BOOKING_ROLES = (Role.PATIENT, Role.CLINICIAN)
 # The longest range of free slots one request may ask for.
 MAX_SLOT_DAYS = 56
 DEFAULT_SLOT_DAYS = 28
+MAX_AHEAD_DAYS = 366
 
 
 # --- Slots ----------------------------------------------------------------------------------------
@@ -70,6 +71,10 @@ class SlotQuerySerializer(serializers.Serializer[Any]):
             raise ValidationError(
                 {"to": [f"Ask for at most {MAX_SLOT_DAYS // 7} weeks of free times at once."]}
             )
+        # Free times are in the coming year; far-off dates would also overflow date arithmetic.
+        for name, day in (("from", first), ("to", last)):
+            if not today - dt.timedelta(days=1) <= day <= today + dt.timedelta(days=MAX_AHEAD_DAYS):
+                raise ValidationError({name: ["Choose a day from today to a year ahead."]})
         return {"from": first, "to": last}
 
 
@@ -150,6 +155,12 @@ class AppointmentInSerializer(serializers.Serializer[Any]):
     override_cutoff = serializers.BooleanField(
         required=False, default=False, help_text="Clinicians only: book inside the cut-off."
     )
+
+    def validate_start(self, value: dt.datetime) -> dt.datetime:
+        # No slot is more than a year ahead; far-off times would also overflow time arithmetic.
+        if value > timezone.now() + dt.timedelta(days=MAX_AHEAD_DAYS):
+            raise ValidationError("Choose a free time from the list of slots.")
+        return value
 
 
 class SlotTakenSerializer(serializers.Serializer[Any]):

@@ -67,6 +67,14 @@ def test_the_slot_range_is_bounded_and_bad_dates_name_the_field(client, patient,
     assert "from" in bad.json()["fields"]
     backwards = client.get(SLOTS, {"from": "2026-06-05", "to": "2026-06-04"}, **token(patient))
     assert "to" in backwards.json()["fields"]
+    for params, field in (
+        ({"from": "9999-12-20", "to": "9999-12-31"}, "from"),
+        ({"from": "0001-01-01", "to": "0001-01-02"}, "from"),
+        ({"to": "2027-12-31", "from": "2027-12-01"}, "from"),
+    ):
+        far = client.get(SLOTS, params, **token(patient))
+        assert far.status_code == 400, params
+        assert field in far.json()["fields"], params
 
 
 def test_a_patient_books_and_cancels_and_a_second_cancel_changes_nothing(
@@ -164,6 +172,17 @@ def test_a_clinician_books_for_their_patient_only(
     ] == [patient.pk]
     assert client.get(APPOINTMENTS, **token(other_clinician)).json()["results"] == []
     assert client.post(cancel_url(ok.json()["id"]), **token(other_clinician)).status_code == 404
+
+
+def test_a_time_far_ahead_is_a_400_naming_start(client, patient, clinician, hours):
+    far = post_json(
+        client,
+        APPOINTMENTS,
+        {"clinician": clinician.pk, "start": "9999-12-31T23:59:59Z"},
+        **token(patient),
+    )
+    assert far.status_code == 400
+    assert "start" in far.json()["fields"]
 
 
 def test_a_patient_cannot_book_a_clinician_outside_their_care(
