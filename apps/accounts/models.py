@@ -93,7 +93,9 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return f"User #{self.pk}"
+        # People read as their name wherever Django or allauth shows a user (the admin, "signed
+        # in as ..."). Logs never format a user (STYLE.md section 11): they carry ids.
+        return self.full_name or self.email
 
     @property
     def display_name(self) -> str:
@@ -134,7 +136,7 @@ class PatientProfile(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Patient profile #{self.pk}"
+        return str(self.user)
 
 
 class Invitation(BaseModel):
@@ -196,7 +198,7 @@ class Invitation(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation #{self.pk}"
+        return f"Invitation for {self.full_name or self.email}"
 
 
 class ConsentScope(models.TextChoices):
@@ -279,7 +281,7 @@ class SupervisorConsent(BaseModel):
         indexes = [models.Index(fields=("supervisor", "status"), name="consent_supervisor_status")]
 
     def __str__(self) -> str:
-        return f"Supervisor consent #{self.pk}"
+        return f"{self.supervisor_name} supervising {self.patient}"
 
 
 def active_consent_q(prefix: str = "") -> Q:
