@@ -27,6 +27,7 @@ from apps.accounts.forms import (
     ReassignForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.audit import words
 from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list
@@ -277,7 +278,10 @@ def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_http_methods(["GET"])
 def disclosure_list(request: AuthedRequest) -> HttpResponse:
-    events = disclosure_list_for(user=request.user)
+    events = [
+        {"event": event, "words": words.event_words(event)}
+        for event in disclosure_list_for(user=request.user)
+    ]
     return render(request, "accounts/disclosure_list.html", {"events": events})
 
 
