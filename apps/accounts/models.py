@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -282,6 +283,28 @@ class SupervisorConsent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.supervisor_name} supervising {self.patient}"
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the arrangement stopped: ended by someone, or its end date passed (None: it has
+        not ended, or it never started because the supervisor said no)."""
+        if self.status == self.Status.REVOKED:
+            return self.revoked_at
+        expires = self.expires_at
+        if (
+            self.status != self.Status.DECLINED
+            and expires is not None
+            and expires <= timezone.now()
+        ):
+            return expires
+        return None
+
+    @property
+    def is_live(self) -> bool:
+        """Invited, accepted or in force, and not past its end date."""
+        return self.status not in (self.Status.REVOKED, self.Status.DECLINED) and (
+            self.ended_at is None
+        )
 
 
 def active_consent_q(prefix: str = "") -> Q:

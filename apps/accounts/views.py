@@ -259,20 +259,44 @@ def consent_download(request: AuthedRequest, consent_id: int) -> HttpResponse:
 
 
 @role_required(Role.PATIENT, Role.CLINICIAN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    """A page that says what ending means, then the end itself: a POST from that page, with its
+    confirmation, ends the consent (never one stray click). Works without JavaScript."""
     consent = selectors.consent_get_for(user=request.user, pk=consent_id)
-    try:
-        services.consent_revoke(actor=request.user, consent=consent)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Consent ended. {consent.supervisor_name} can no longer see your doses."
-        )
-    if request.user.role == Role.CLINICIAN:
-        return HttpResponseRedirect(reverse("accounts:patient-detail", args=[consent.patient_id]))
-    return HttpResponseRedirect(reverse("accounts:consent-list"))
+    is_clinician = request.user.role == Role.CLINICIAN
+    back = (
+        reverse("accounts:patient-detail", args=[consent.patient_id])
+        if is_clinician
+        else reverse("accounts:consent-detail", args=[consent.pk])
+    )
+    if not consent.is_live:
+        messages.info(request, "This arrangement has already ended.")
+        return HttpResponseRedirect(back)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "end":
+            error = 'Choose "Yes, end this arrangement" to end it, or go back.'
+        else:
+            try:
+                services.consent_revoke(actor=request.user, consent=consent)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                who = "your" if not is_clinician else f"{consent.patient.full_name}'s"
+                messages.success(
+                    request,
+                    f"Arrangement ended. {consent.supervisor_name} can no longer see {who} doses.",
+                )
+            if is_clinician:
+                return HttpResponseRedirect(back)
+            return HttpResponseRedirect(reverse("accounts:consent-list"))
+    return render(
+        request,
+        "accounts/consent_revoke.html",
+        {"consent": consent, "back": back, "is_clinician": is_clinician, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @role_required(Role.PATIENT)
