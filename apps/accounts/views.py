@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import access, selectors, services
+from apps.accounts import access, selectors, services, words
 from apps.accounts.access import Role, public, role_required
 from apps.accounts.forms import (
     ConsentGrantForm,
@@ -27,7 +27,7 @@ from apps.accounts.forms import (
     ReassignForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
-from apps.audit import words
+from apps.audit import words as audit_words
 from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list
@@ -242,7 +242,15 @@ def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
         return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent")
-    return render(request, "accounts/consent_detail.html", {"consent": consent})
+    return render(
+        request,
+        "accounts/consent_detail.html",
+        {
+            "consent": consent,
+            "status": words.consent_status_words(consent, request.user),
+            "scope": words.consent_scope_words(consent, request.user),
+        },
+    )
 
 
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
@@ -303,7 +311,7 @@ def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def disclosure_list(request: AuthedRequest) -> HttpResponse:
     events = [
-        {"event": event, "words": words.event_words(event)}
+        {"event": event, "words": audit_words.event_words(event)}
         for event in disclosure_list_for(user=request.user)
     ]
     return render(request, "accounts/disclosure_list.html", {"events": events})
@@ -343,7 +351,15 @@ def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
             messages.success(request, "You have said no. The person who asked will see this.")
         return HttpResponseRedirect(reverse("core:dashboard"))
     audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_request")
-    return render(request, "accounts/consent_respond.html", {"consent": consent})
+    return render(
+        request,
+        "accounts/consent_respond.html",
+        {
+            "consent": consent,
+            "status": words.consent_status_words(consent, request.user),
+            "next": words.supervisor_next_step(consent) if consent.is_live else "",
+        },
+    )
 
 
 @role_required(Role.SUPERVISOR)
