@@ -75,17 +75,18 @@ def patient_dashboard(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
     patients = list(account_selectors.supervised_patient_list_for(user=request.user))
+    consents = list(account_selectors.consent_requests_for_supervisor(user=request.user))
     requests = [
         {
             "consent": consent,
             "status": account_words.consent_status_words(consent, request.user),
             "next": account_words.supervisor_next_step(consent),
         }
-        for consent in account_selectors.consent_requests_for_supervisor(user=request.user)
+        for consent in consents
     ]
     audit_read_list(
         actor=request.user,
-        patient_ids=[p.pk for p in patients] + [r["consent"].patient_id for r in requests],
+        patient_ids=[p.pk for p in patients] + [c.patient_id for c in consents],
         what="supervisor_dashboard",
     )
     return render(

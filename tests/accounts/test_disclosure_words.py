@@ -27,6 +27,7 @@ NOT_ABOUT_A_PATIENT = {
     "counselling.exception_added",
     "counselling.exception_removed",
     "notifications.preferences_changed",
+    "notifications.settled",  # recorded without a patient: the task's own event names them
     "read.caseload",  # synthetic load data only
 }
 
