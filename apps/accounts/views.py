@@ -319,6 +319,42 @@ def disclosure_list(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 @require_http_methods(["GET"])
+def record(request: AuthedRequest) -> HttpResponse:
+    """Everything held about the patient, to read: summary lists by section, beside the PDF and
+    the data file. Reading it is audited like the download."""
+    from apps.accounts.exports import patient_export
+    from apps.accounts.record import record_sections
+
+    data = patient_export(patient=request.user, form="page")
+    sections = record_sections(data, time_zone=request.user.time_zone)
+    return render(request, "accounts/record.html", {"sections": sections})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def record_pdf(request: AuthedRequest) -> HttpResponse:
+    from apps.accounts.exports import patient_export
+    from apps.accounts.record import record_pdf as build_pdf
+    from apps.accounts.record import record_sections, value_words
+    from apps.clinic.selectors import clinic_settings_cached
+
+    data = patient_export(patient=request.user, form="pdf")
+    sections = record_sections(data, time_zone=request.user.time_zone)
+    made = value_words(timezone.now(), timezone.get_current_timezone())
+    pdf = build_pdf(
+        sections,
+        patient_name=request.user.full_name,
+        clinic_name=clinic_settings_cached().name,
+        made_at=made,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-record-{stamp}.pdf"'
+    return response
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
 def data_export(request: AuthedRequest) -> HttpResponse:
     from apps.accounts.exports import patient_export
 

@@ -33,6 +33,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:consent-grant": PATIENTS,
     "accounts:disclosure-list": PATIENTS,
     "accounts:data-export": PATIENTS,
+    "accounts:record": PATIENTS,
+    "accounts:record-pdf": PATIENTS,
     # The patient's own consent: patient, their supervisor and their clinician.
     "accounts:consent-detail": CONSENT_READERS,
     "accounts:consent-download": CONSENT_READERS,
