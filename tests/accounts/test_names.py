@@ -43,3 +43,19 @@ def test_admin_lists_name_people(client, staff, patient, consent):
     assert "Sue Supervisor" in page
     change = client.get(reverse("admin:accounts_supervisorconsent_change", args=[consent.pk]))
     assert "Sue Supervisor supervising Pat Patient" in change.content.decode()
+
+
+def test_admin_lists_of_a_patients_records_name_the_patient(client, staff, patient):
+    from apps.content.models import CardFormat
+    from apps.content.services import alert_card_issue
+    from tests.intake.conftest import acknowledge_safety
+
+    acknowledge_safety(patient)
+    alert_card_issue(actor=patient, patient=patient, card_format=CardFormat.PAGE)
+    client.force_login(staff)
+    for name in (
+        "admin:content_safetyacknowledgement_changelist",
+        "admin:content_alertcardissue_changelist",
+    ):
+        page = client.get(reverse(name)).content.decode()
+        assert "Pat Patient" in page, name
