@@ -115,23 +115,27 @@ KINDS: dict[str, Kind] = {
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_changed": Kind(
         label=_("Appointment moved"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_cancelled": Kind(
         label=_("Appointment cancelled"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_reminder": Kind(
         label=_("Appointment reminder"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     # To a family member or supervisor the patient invited: time and place only, e-mail only.
     "appointment_invitation": Kind(

@@ -104,3 +104,28 @@ def test_inbox_queries_do_not_grow_with_named_rows(
         with django_assert_num_queries(6):
             response = client.get(reverse("notifications:inbox"))
         assert len(response.context["items"]) == Task.objects.count()
+
+
+def test_an_appointment_notification_says_when_and_opens_the_appointment(
+    client, patient, clinician
+):
+    from django.utils import timezone
+
+    from apps.counselling.words import when_text
+    from tests.counselling.conftest import make_eligible
+    from tests.counselling.helpers import book, open_every_day
+
+    open_every_day(clinician)
+    make_eligible(patient, clinician)
+    booking = book(patient, clinician)
+    notification = Notification.objects.get(
+        recipient=patient, kind="appointment_confirmed", event_key=f"booking:{booking.pk}:v0"
+    )
+    client.force_login(patient)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    when = when_text(timezone.localtime(booking.starts_at))
+    assert f"Your appointment on {when} is booked." in page
+    response = client.post(
+        reverse("notifications:notification-read", args=[notification.pk]), {"open": "1"}
+    )
+    assert response["Location"] == reverse("counselling:booking-detail", args=[booking.pk])
