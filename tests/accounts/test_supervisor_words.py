@@ -4,6 +4,7 @@ arrangements in force, what happens next after saying yes, and the patient's dos
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from apps.accounts import selectors
@@ -45,3 +46,13 @@ def test_a_supervisor_reads_the_patients_dose_schedule_not_their_own(
     client.force_login(patient)
     own = client.get(reverse("accounts:consent-detail", args=[consent.pk])).content.decode()
     assert "Your dose schedule and whether each dose was taken" in own
+
+
+@pytest.mark.django_db
+def test_the_supervisors_guidance_says_where_to_record_a_dose():
+    from apps.content.models import FaqEntry
+
+    entry = FaqEntry.objects.get(slug="supervisor-confirm-dose", language="en-gb")
+    assert "on your home page, under the person's dose for today" in entry.answer
+    assert "once the clinic has confirmed you as their supervisor" in entry.answer
+    assert entry.versions.filter(version=entry.version, answer=entry.answer).exists()
