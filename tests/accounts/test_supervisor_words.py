@@ -53,6 +53,6 @@ def test_the_supervisors_guidance_says_where_to_record_a_dose():
     from apps.content.models import FaqEntry
 
     entry = FaqEntry.objects.get(slug="supervisor-confirm-dose", language="en-gb")
-    assert "on your home page, under the person's dose for today" in entry.answer
+    assert "On your home page, choose the person's name. Under \"Today's dose\"" in entry.answer
     assert "once the clinic has confirmed you as their supervisor" in entry.answer
     assert entry.versions.filter(version=entry.version, answer=entry.answer).exists()

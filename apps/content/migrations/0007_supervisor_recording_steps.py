@@ -9,9 +9,9 @@ from django.utils import timezone
 SLUG = "supervisor-confirm-dose"
 OLD = "4. Record the dose in the portal straight away."
 NEW = (
-    "4. Record it in the portal straight away: on your home page, under the person's dose for "
-    "today, choose what happened, then confirm. You can do this once the clinic has confirmed "
-    "you as their supervisor."
+    "4. Record it in the portal straight away. On your home page, choose the person's name. "
+    "Under \"Today's dose\", choose what happened, then confirm. You can do this once the clinic "
+    "has confirmed you as their supervisor."
 )
 
 
