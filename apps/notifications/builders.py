@@ -156,3 +156,15 @@ def supervisor_accepted_inbox(notifications: list[Notification]) -> dict[int, In
                 f"{consent.patient.full_name}'s doses and is waiting for you to confirm them."
             )
     return found
+
+
+def account_notice_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    """'The password of your account was changed. If this was not you, ...' (no queries)."""
+    return {
+        n.pk: InboxWords(
+            text=f"{ACCOUNT_NOTICES.get(str(n.context_ids.get('notice', '')), '')} "
+            "If this was not you, contact the clinic straight away.".strip()
+        )
+        for n in notifications
+        if str(n.context_ids.get("notice", "")) in ACCOUNT_NOTICES
+    }

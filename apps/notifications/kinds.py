@@ -180,6 +180,7 @@ KINDS: dict[str, Kind] = {
         url_name="accounts:profile",
         channels=(Channel.EMAIL,),
         context="apps.notifications.builders.account_notice_context",
+        inbox="apps.notifications.builders.account_notice_inbox",
     ),
     # To a patient whose treatment has stopped or ended: the overdose-and-tolerance safety message
     # (DOMAIN.md section 6, message 3) waits on their dashboard (sent by the dosing part).

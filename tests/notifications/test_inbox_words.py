@@ -129,3 +129,15 @@ def test_an_appointment_notification_says_when_and_opens_the_appointment(
         reverse("notifications:notification-read", args=[notification.pk]), {"open": "1"}
     )
     assert response["Location"] == reverse("counselling:booking-detail", args=[booking.pk])
+
+
+def test_an_account_notice_says_what_changed(client, patient):
+    services.notification_queue(
+        recipient=patient,
+        kind="account_notice",
+        event_key="n:1",
+        context_ids={"notice": "password_changed"},
+    )
+    client.force_login(patient)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "The password of your account was changed. If this was not you" in page
