@@ -308,6 +308,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 # allauth: e-mail login, verified addresses, no open sign-up (see accounts/adapters.py).
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "apps.accounts.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -108,6 +108,12 @@ def _pending_consent_q() -> Q:
     )
 
 
+def consent_requests_visible_to(user: User) -> QuerySet[SupervisorConsent]:
+    """The consents this user may open that are still requests (waiting for the supervisor or
+    the clinician), never one already in force or ended."""
+    return consents_visible_to(user).filter(_pending_consent_q())
+
+
 def is_staff_member(user: Any) -> bool:
     """An active account with the staff role (the admin's and staff pages' question)."""
     return bool(

@@ -52,3 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             kind, ids = "account_notice", {"notice": name[:64]}
         notification_queue(to_address=email, kind=kind, event_key=event_key, context_ids=ids)
+
+
+def user_display(user: Any) -> str:
+    """How allauth names a person on its pages and messages ("Signed in as Sam"): the name they
+    asked to be called, never an id."""
+    return str(getattr(user, "display_name", "") or user)

@@ -107,16 +107,30 @@ class PatientProfileAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ("email", "role", "status", "expires_at", "created_at")
+    list_display = ("full_name", "email", "role", "status", "expires_at", "created_at")
     list_filter = ("role", "status")
-    search_fields = ("email",)
+    search_fields = ("email", "full_name")
     exclude = ("nonce",)
 
 
 @admin.register(SupervisorConsent)
 class SupervisorConsentAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
-    list_display = ("pk", "status", "starts_at", "expires_at", "confirmed_at", "revoked_at")
+    list_display = (
+        "patient_name",
+        "supervisor_name",
+        "status",
+        "starts_at",
+        "expires_at",
+        "confirmed_at",
+        "revoked_at",
+    )
     list_filter = ("status",)
+    list_select_related = ("patient",)
+    search_fields = ("patient__full_name", "supervisor_name")
+
+    @admin.display(description="Patient")
+    def patient_name(self, obj: SupervisorConsent) -> str:
+        return obj.patient.full_name
 
 
 @admin.register(AccessAttempt)

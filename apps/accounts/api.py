@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.accounts.access import HasRole, Role
 from apps.accounts.exports import patient_export
 from apps.api.requests import user_of
+from apps.audit import words
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import disclosure_list_for
 
@@ -45,14 +46,15 @@ class DisclosureSerializer(serializers.Serializer[AuditEvent]):
     who = serializers.SerializerMethodField()
     role = serializers.CharField(source="actor_role")
     action = serializers.CharField(help_text="What kind of action, as a code.")
-    what = serializers.SerializerMethodField(help_text="Which part of the record, as a code.")
+    what = serializers.SerializerMethodField(
+        help_text='What happened, as a sentence: "Dr Ana Silva looked at your treatment plan."'
+    )
 
     def get_who(self, event: AuditEvent) -> str:
-        return event.actor.full_name if event.actor else "The portal"
+        return words.event_who(event)
 
-    def get_what(self, event: AuditEvent) -> str | None:
-        value = (event.detail or {}).get("what")
-        return str(value) if value is not None else None
+    def get_what(self, event: AuditEvent) -> str:
+        return words.event_sentence(event)
 
 
 class DisclosureListView(ListAPIView[AuditEvent]):

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from apps.accounts.models import SupervisorConsent, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.audit.words import event_sentence
 
 SECTIONS: dict[str, str] = {
     "intake": "apps.intake.selectors.intake_export",
@@ -26,8 +27,9 @@ SECTIONS: dict[str, str] = {
 }
 
 
-def patient_export(*, patient: User) -> dict[str, Any]:
-    """The patient's own record as plain data. Writing the file is audited."""
+def patient_export(*, patient: User, form: str = "json") -> dict[str, Any]:
+    """The patient's own record as plain data. Every reading of it is audited, with the form it
+    was read in: the data file ("json"), the page ("page") or the PDF ("pdf")."""
     profile = getattr(patient, "patient_profile", None)
     data: dict[str, Any] = {
         "account": {
@@ -62,6 +64,7 @@ def patient_export(*, patient: User) -> dict[str, Any]:
                 "who": e.actor.full_name if e.actor else "The portal",
                 "role": e.actor_role,
                 "action": e.action,
+                "what": event_sentence(e),
             }
             for e in AuditEvent.objects.filter(patient=patient)
             .select_related("actor")
@@ -70,5 +73,7 @@ def patient_export(*, patient: User) -> dict[str, Any]:
     }
     for section, path in SECTIONS.items():
         data[section] = import_string(path)(patient=patient)
-    audit_record(actor=patient, action="accounts.record_exported", target=patient)
+    audit_record(
+        actor=patient, action="accounts.record_exported", target=patient, detail={"format": form}
+    )
     return data

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -93,7 +94,9 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return f"User #{self.pk}"
+        # People read as their name wherever Django or allauth shows a user (the admin, "signed
+        # in as ..."). Logs never format a user (STYLE.md section 11): they carry ids.
+        return self.full_name or self.email
 
     @property
     def display_name(self) -> str:
@@ -134,7 +137,7 @@ class PatientProfile(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Patient profile #{self.pk}"
+        return str(self.user)
 
 
 class Invitation(BaseModel):
@@ -196,7 +199,7 @@ class Invitation(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation #{self.pk}"
+        return f"Invitation for {self.full_name or self.email}"
 
 
 class ConsentScope(models.TextChoices):
@@ -279,7 +282,29 @@ class SupervisorConsent(BaseModel):
         indexes = [models.Index(fields=("supervisor", "status"), name="consent_supervisor_status")]
 
     def __str__(self) -> str:
-        return f"Supervisor consent #{self.pk}"
+        return f"{self.supervisor_name} supervising {self.patient}"
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the arrangement stopped: ended by someone, or its end date passed (None: it has
+        not ended, or it never started because the supervisor said no)."""
+        if self.status == self.Status.REVOKED:
+            return self.revoked_at
+        expires = self.expires_at
+        if (
+            self.status != self.Status.DECLINED
+            and expires is not None
+            and expires <= timezone.now()
+        ):
+            return expires
+        return None
+
+    @property
+    def is_live(self) -> bool:
+        """Invited, accepted or in force, and not past its end date."""
+        return self.status not in (self.Status.REVOKED, self.Status.DECLINED) and (
+            self.ended_at is None
+        )
 
 
 def active_consent_q(prefix: str = "") -> Q:

@@ -85,10 +85,14 @@ def consent_get_for(*, user: User, pk: int) -> SupervisorConsent:
 
 
 def consent_requests_for_supervisor(*, user: User) -> QuerySet[SupervisorConsent]:
-    """Requests waiting for this supervisor or the clinician, and consents in force (an ended or
-    expired one is not listed)."""
+    """Requests still waiting for this supervisor or the patient's clinician. A consent in force
+    is an arrangement, listed with the people they support; an ended one is not listed."""
     access.ensure(user.role == Role.SUPERVISOR)
-    return access.consents_visible_to(user).select_related("patient").order_by("-created_at")
+    return (
+        access.consent_requests_visible_to(user)
+        .select_related("patient")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def consents_to_confirm_for(*, user: User) -> QuerySet[SupervisorConsent]:

@@ -32,7 +32,9 @@ from apps.audit.services import audit_record
 from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 
-CONSENT_TEXT_VERSION = "2026-11"
+# Bump when the wording changes: a signed consent keeps the text and version it was signed with.
+# 2026-11.2: "What will be shared" in the patient's own voice ("My dose schedule").
+CONSENT_TEXT_VERSION = "2026-11.2"
 _TOKEN_SALT = "apps.accounts.invitation"  # noqa: S105  # nosec B105 - an HMAC salt, not a secret
 
 # Who may invite whom. Patients invite supervisors through `consent_grant`.
@@ -229,7 +231,8 @@ def consent_text_render(
             "supervisor_name": supervisor_name,
             "supervisor_email": supervisor_email,
             "relationship": relationship,
-            "scope": ConsentScope.DOSES.label,
+            # The text is in the patient's voice ("I, Pat, allow ..."): "my", not "your".
+            "scope": "My dose schedule and whether each dose was taken",
             "expires_at": expires_at,
             "signed_at": signed_at,
             "version": CONSENT_TEXT_VERSION,

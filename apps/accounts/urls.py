@@ -20,6 +20,8 @@ urlpatterns = [
     path("my/supervisors/", views.consent_list, name="consent-list"),
     path("my/supervisors/new/", views.consent_grant, name="consent-grant"),
     path("my/record-access/", views.disclosure_list, name="disclosure-list"),
+    path("my/record/", views.record, name="record"),
+    path("my/record/pdf/", views.record_pdf, name="record-pdf"),
     path("my/download/", views.data_export, name="data-export"),
     # Patient, supervisor, clinician (each sees only their own consents)
     path("consents/<int:consent_id>/", views.consent_detail, name="consent-detail"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import access, selectors, services
+from apps.accounts import access, selectors, services, words
 from apps.accounts.access import Role, public, role_required
 from apps.accounts.forms import (
     ConsentGrantForm,
@@ -27,6 +27,7 @@ from apps.accounts.forms import (
     ReassignForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.audit import words as audit_words
 from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list
@@ -241,7 +242,15 @@ def consent_detail(request: AuthedRequest, consent_id: int) -> HttpResponse:
         return consent
     if request.user.pk != consent.patient_id:
         audit_read(actor=request.user, patient_id=consent.patient_id, what="consent")
-    return render(request, "accounts/consent_detail.html", {"consent": consent})
+    return render(
+        request,
+        "accounts/consent_detail.html",
+        {
+            "consent": consent,
+            "status": words.consent_status_words(consent, request.user),
+            "scope": words.consent_scope_words(consent, request.user),
+        },
+    )
 
 
 @role_required(Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN)
@@ -258,27 +267,90 @@ def consent_download(request: AuthedRequest, consent_id: int) -> HttpResponse:
 
 
 @role_required(Role.PATIENT, Role.CLINICIAN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_revoke(request: AuthedRequest, consent_id: int) -> HttpResponse:
+    """A page that says what ending means, then the end itself: a POST from that page, with its
+    confirmation, ends the consent (never one stray click). Works without JavaScript."""
     consent = selectors.consent_get_for(user=request.user, pk=consent_id)
-    try:
-        services.consent_revoke(actor=request.user, consent=consent)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Consent ended. {consent.supervisor_name} can no longer see your doses."
-        )
-    if request.user.role == Role.CLINICIAN:
-        return HttpResponseRedirect(reverse("accounts:patient-detail", args=[consent.patient_id]))
-    return HttpResponseRedirect(reverse("accounts:consent-list"))
+    is_clinician = request.user.role == Role.CLINICIAN
+    back = (
+        reverse("accounts:patient-detail", args=[consent.patient_id])
+        if is_clinician
+        else reverse("accounts:consent-detail", args=[consent.pk])
+    )
+    if not consent.is_live:
+        messages.info(request, "This arrangement has already ended.")
+        return HttpResponseRedirect(back)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "end":
+            error = 'Choose "Yes, end this arrangement" to end it, or go back.'
+        else:
+            try:
+                services.consent_revoke(actor=request.user, consent=consent)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                who = "your" if not is_clinician else f"{consent.patient.full_name}'s"
+                messages.success(
+                    request,
+                    f"Arrangement ended. {consent.supervisor_name} can no longer see {who} doses.",
+                )
+            if is_clinician:
+                return HttpResponseRedirect(back)
+            return HttpResponseRedirect(reverse("accounts:consent-list"))
+    return render(
+        request,
+        "accounts/consent_revoke.html",
+        {"consent": consent, "back": back, "is_clinician": is_clinician, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @role_required(Role.PATIENT)
 @require_http_methods(["GET"])
 def disclosure_list(request: AuthedRequest) -> HttpResponse:
-    events = disclosure_list_for(user=request.user)
+    events = [
+        {"event": event, "words": audit_words.event_words(event)}
+        for event in disclosure_list_for(user=request.user)
+    ]
     return render(request, "accounts/disclosure_list.html", {"events": events})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def record(request: AuthedRequest) -> HttpResponse:
+    """Everything held about the patient, to read: summary lists by section, beside the PDF and
+    the data file. Reading it is audited like the download."""
+    from apps.accounts.exports import patient_export
+    from apps.accounts.record import record_sections
+
+    data = patient_export(patient=request.user, form="page")
+    sections = record_sections(data, time_zone=request.user.time_zone)
+    return render(request, "accounts/record.html", {"sections": sections})
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET"])
+def record_pdf(request: AuthedRequest) -> HttpResponse:
+    from apps.accounts.exports import patient_export
+    from apps.accounts.record import record_pdf as build_pdf
+    from apps.accounts.record import record_sections, value_words
+    from apps.clinic.selectors import clinic_settings_cached
+
+    data = patient_export(patient=request.user, form="pdf")
+    sections = record_sections(data, time_zone=request.user.time_zone)
+    made = value_words(timezone.now(), timezone.get_current_timezone())
+    pdf = build_pdf(
+        sections,
+        patient_name=request.user.full_name,
+        clinic_name=clinic_settings_cached().name,
+        made_at=made,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-record-{stamp}.pdf"'
+    return response
 
 
 @role_required(Role.PATIENT)
@@ -315,7 +387,15 @@ def consent_respond(request: AuthedRequest, consent_id: int) -> HttpResponse:
             messages.success(request, "You have said no. The person who asked will see this.")
         return HttpResponseRedirect(reverse("core:dashboard"))
     audit_read(actor=request.user, patient_id=consent.patient_id, what="consent_request")
-    return render(request, "accounts/consent_respond.html", {"consent": consent})
+    return render(
+        request,
+        "accounts/consent_respond.html",
+        {
+            "consent": consent,
+            "status": words.consent_status_words(consent, request.user),
+            "next": words.supervisor_next_step(consent) if consent.is_live else "",
+        },
+    )
 
 
 @role_required(Role.SUPERVISOR)

@@ -206,12 +206,23 @@ class SafetyMessageVersionAdmin(StaffAdmin):
 
 @admin.register(SafetyAcknowledgement)
 class SafetyAcknowledgementAdmin(AuditedReadsAdmin, RecordAdmin):
-    list_display = ("pk", "version", "acknowledged_at")
-    list_select_related = ("version",)
+    list_display = ("patient_name", "version", "acknowledged_at")
+    list_select_related = ("version", "patient")
     list_filter = ("version",)
+    search_fields = ("patient__full_name",)
+
+    @admin.display(description=_("Patient"), ordering="patient__full_name")
+    def patient_name(self, obj: SafetyAcknowledgement) -> str:
+        return obj.patient.full_name
 
 
 @admin.register(AlertCardIssue)
 class AlertCardIssueAdmin(AuditedReadsAdmin, RecordAdmin):
-    list_display = ("pk", "issued_at", "format")
+    list_display = ("patient_name", "issued_at", "format")
+    list_select_related = ("patient",)
     list_filter = ("format",)
+    search_fields = ("patient__full_name",)
+
+    @admin.display(description=_("Patient"), ordering="patient__full_name")
+    def patient_name(self, obj: AlertCardIssue) -> str:
+        return obj.patient.full_name

@@ -58,7 +58,7 @@ class SafetyAcknowledgement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Safety acknowledgement #{self.pk}"
+        return f"Safety messages acknowledged by {self.patient}"
 
 
 # --- FAQ ----------------------------------------------------------------------------------------
@@ -222,4 +222,4 @@ class AlertCardIssue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Alert card issue #{self.pk}"
+        return f"Alert card of {self.patient}"

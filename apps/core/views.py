@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts import selectors as account_selectors
+from apps.accounts import words as account_words
 from apps.accounts.access import Role, public, role_required
 from apps.audit.services import audit_read_list
 from apps.core.panels import panels_for
@@ -74,10 +75,18 @@ def patient_dashboard(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
     patients = list(account_selectors.supervised_patient_list_for(user=request.user))
-    requests = list(account_selectors.consent_requests_for_supervisor(user=request.user))
+    consents = list(account_selectors.consent_requests_for_supervisor(user=request.user))
+    requests = [
+        {
+            "consent": consent,
+            "status": account_words.consent_status_words(consent, request.user),
+            "next": account_words.supervisor_next_step(consent),
+        }
+        for consent in consents
+    ]
     audit_read_list(
         actor=request.user,
-        patient_ids=[p.pk for p in patients] + [r.patient_id for r in requests],
+        patient_ids=[p.pk for p in patients] + [c.patient_id for c in consents],
         what="supervisor_dashboard",
     )
     return render(

@@ -10,12 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 
 from apps.clinic.selectors import clinic_settings_get
 from apps.counselling.calendar import booking_ics
 from apps.counselling.models import Booking, LocationKind, WaitlistOffer
 from apps.counselling.slots import zone_of
 from apps.counselling.words import when_text
+from apps.notifications.kinds import InboxWords
 from apps.notifications.models import Notification
 
 CANCELLED = (Booking.Status.CANCELLED, Booking.Status.CANCELLED_LATE)
@@ -90,3 +93,32 @@ def offer_context(notification: Notification) -> dict[str, Any] | None:
         return None
     local = offer.starts_at.astimezone(zone_of(_zone_name(notification)))
     return {"when": when_text(local)}
+
+
+# Inbox words (in the portal only): the appointment's time, in the reader's zone.
+_INBOX_SENTENCES = {
+    "appointment_confirmed": "Your appointment on {when} is booked.",
+    "appointment_changed": "Your appointment has moved to {when}.",
+    "appointment_cancelled": "Your appointment on {when} is cancelled.",
+    "appointment_reminder": "Reminder: your appointment is on {when}.",
+}
+
+
+def booking_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    """'Your appointment on Thursday 3 December, 9:00am is booked.' (one query)"""
+    ids = {n.context_ids.get("booking") for n in notifications} - {None}
+    starts = dict(Booking.objects.filter(pk__in=ids).values_list("pk", "starts_at"))
+    found: dict[int, InboxWords] = {}
+    for n in notifications:
+        booking_id = n.context_ids.get("booking", 0)
+        sentence = _INBOX_SENTENCES.get(n.kind)
+        if booking_id not in starts or sentence is None:
+            continue
+        when = when_text(timezone.localtime(starts[booking_id]))
+        url = (
+            reverse("counselling:session-list")
+            if n.kind == "appointment_cancelled"
+            else reverse("counselling:booking-detail", args=[booking_id])
+        )
+        found[n.pk] = InboxWords(text=sentence.format(when=when), url=url)
+    return found

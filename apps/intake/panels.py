@@ -16,11 +16,9 @@ def patient_next_step(user: User) -> Panel | None:
     context: dict[str, object] = {"state": state}
     if state in (PathwayState.INVITED, PathwayState.INTAKE):
         clinic = clinic_settings_cached()
-        statuses = questionnaire.statuses(
+        context["progress"] = questionnaire.progress(
             selectors.answers_of(user), audit_c_cut_off=clinic.audit_c_positive_score
         )
-        context["done"] = sum(1 for s in statuses.values() if s == questionnaire.COMPLETED)
-        context["total"] = sum(1 for s in statuses.values() if s != questionnaire.NOT_NEEDED)
     elif state == PathwayState.REVIEW:
         context["needs_liver_test"] = not LiverFunctionTest.objects.filter(patient=user).exists()
     elif state in (PathwayState.ELIGIBLE, PathwayState.NOT_ELIGIBLE):

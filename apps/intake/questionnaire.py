@@ -91,6 +91,37 @@ def is_complete(answers: Mapping[str, Any], *, audit_c_cut_off: int) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far the patient has got. Parts that do not apply to them ("Not needed") are not
+    counted, so every part done reads as done, not "9 of 10"."""
+
+    done: int
+    total: int
+
+    @property
+    def is_finished(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def sentence(self) -> str:
+        if self.is_finished:
+            return "You have answered every part that applies to you."
+        left = self.total - self.done
+        return (
+            f"You have completed {self.done} of {self.total} parts. "
+            f"{left} {'part is' if left == 1 else 'parts are'} still to do."
+        )
+
+
+def progress(answers: Mapping[str, Any], *, audit_c_cut_off: int) -> Progress:
+    found = statuses(answers, audit_c_cut_off=audit_c_cut_off).values()
+    return Progress(
+        done=sum(1 for st in found if st == COMPLETED),
+        total=sum(1 for st in found if st != NOT_NEEDED),
+    )
+
+
 def compute_scores(answers: Mapping[str, Any], *, audit_c_cut_off: int) -> dict[str, Any]:
     """Scores of every instrument answered so far ({code: {"total", "band", "band_label"}})."""
     found: dict[str, Any] = {}

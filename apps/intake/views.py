@@ -59,7 +59,9 @@ def task_list(request: AuthedRequest) -> HttpResponse:
             "complete": questionnaire.is_complete(
                 answers, audit_c_cut_off=clinic.audit_c_positive_score
             ),
-            "done_count": sum(1 for s in steps if s["status"] == questionnaire.COMPLETED),
+            "progress": questionnaire.progress(
+                answers, audit_c_cut_off=clinic.audit_c_positive_score
+            ),
         },
     )
 

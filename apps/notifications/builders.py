@@ -9,7 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services as account_services
-from apps.accounts.models import Invitation
+from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.notifications.kinds import InboxWords
 from apps.notifications.models import Notification
 
 
@@ -96,4 +97,74 @@ def account_notice_context(notification: Notification) -> dict[str, Any] | None:
     return {
         "notice": ACCOUNT_NOTICES.get(notice, _("There was a change to your account.")),
         "link": f"{settings.SITE_URL}{reverse('account_login')}",
+    }
+
+
+# --- Inbox words (in the portal only: never in an e-mail or a text message) --------------------
+
+
+def _patient_names(notifications: list[Notification]) -> dict[int, str]:
+    """The names of the patients these notifications are about, in one query."""
+    ids = {n.context_ids.get("patient") for n in notifications} - {None}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+
+
+def _named(notifications: list[Notification], sentence: str) -> dict[int, InboxWords]:
+    names = _patient_names(notifications)
+    found: dict[int, InboxWords] = {}
+    for n in notifications:
+        name = names.get(n.context_ids.get("patient", 0))
+        if name:
+            found[n.pk] = InboxWords(text=sentence.format(name=name))
+    return found
+
+
+def missed_dose_alert_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    return _named(notifications, "{name} may need follow-up today after a missed dose.")
+
+
+def supervision_check_in_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    return _named(
+        notifications,
+        "No dose has been recorded for {name} since their last one wore off. Please check in "
+        "with them today. If they are very drowsy or their breathing is slow, use the naloxone "
+        "kit and call 999.",
+    )
+
+
+def supervision_update_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    return _named(
+        notifications, "{name}'s treatment has stopped or ended. Their page has the latest."
+    )
+
+
+def supervisor_accepted_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    """'Sue Supervisor has agreed to supervise Pat Patient's doses: confirm them.'"""
+    ids = {n.context_ids.get("consent") for n in notifications} - {None}
+    consents = {
+        c.pk: c
+        for c in SupervisorConsent.objects.filter(pk__in=ids)
+        .select_related("patient")
+        .only("pk", "supervisor_name", "patient__full_name")
+    }
+    found: dict[int, InboxWords] = {}
+    for n in notifications:
+        consent = consents.get(n.context_ids.get("consent", 0))
+        if consent is not None:
+            found[n.pk] = InboxWords(
+                text=f"{consent.supervisor_name} has agreed to supervise "
+                f"{consent.patient.full_name}'s doses and is waiting for you to confirm them."
+            )
+    return found
+
+
+def account_notice_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+    """'The password of your account was changed. If this was not you, ...' (no queries)."""
+    return {
+        n.pk: InboxWords(
+            text=f"{ACCOUNT_NOTICES.get(str(n.context_ids.get('notice', '')), '')} "
+            "If this was not you, contact the clinic straight away.".strip()
+        )
+        for n in notifications
+        if str(n.context_ids.get("notice", "")) in ACCOUNT_NOTICES
     }

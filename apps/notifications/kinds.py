@@ -30,6 +30,20 @@ AttachmentBuilder = Callable[["Notification"], list[tuple[str, bytes, str]]]
 
 
 @dataclass(frozen=True)
+class InboxWords:
+    """What a notification says inside the portal (behind sign-in), and the page it opens."""
+
+    text: str
+    url: str = ""
+
+
+# The inbox's words for many notifications of one kind at once ({notification pk: words}): a
+# fixed number of queries however many rows, so the inbox stays cheap. Rows it leaves out fall
+# back to the kind's plain text and page.
+InboxBuilder = Callable[[list["Notification"]], dict[int, InboxWords]]
+
+
+@dataclass(frozen=True)
 class Kind:
     label: Promise | str
     # Where the message points in the portal: a URL name and {url kwarg: context_ids key}.
@@ -45,6 +59,9 @@ class Kind:
     details: str = ""
     # Dotted path of an AttachmentBuilder: files attached to the e-mail (calendar files).
     attachments: str = ""
+    # Dotted path of an InboxBuilder: what happened, in the portal only (names, what the task
+    # is), and the exact page it is about. Never used for e-mail or text messages.
+    inbox: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -59,6 +76,7 @@ KINDS: dict[str, Kind] = {
         label=_("A supervisor is waiting to be confirmed"),
         url_name="accounts:patient-detail",
         url_params={"patient_id": "patient"},
+        inbox="apps.notifications.builders.supervisor_accepted_inbox",
     ),
     # To the responsible clinician: a supervised dose was missed (sent by the dosing part).
     "missed_dose_alert": Kind(
@@ -66,6 +84,7 @@ KINDS: dict[str, Kind] = {
         url_name="accounts:patient-detail",
         url_params={"patient_id": "patient"},
         allow_urgent=True,
+        inbox="apps.notifications.builders.missed_dose_alert_inbox",
     ),
     # To the assigned clinician: a new worklist task (urgent ones, such as a self-harm answer at
     # intake, skip quiet hours).
@@ -73,6 +92,7 @@ KINDS: dict[str, Kind] = {
         label=_("A new task on your worklist"),
         url_name="worklist:task-list",
         allow_urgent=True,
+        inbox="apps.worklist.messages.task_inbox",
     ),
     # To a patient whose protection from the last dose has run out (tier 2, apps/dosing/
     # escalation.py): the overdose-risk safety message waits on their dashboard.
@@ -84,6 +104,7 @@ KINDS: dict[str, Kind] = {
         label=_("Please check in with someone you support"),
         url_name="accounts:supervised-patient-detail",
         url_params={"patient_id": "patient"},
+        inbox="apps.notifications.builders.supervision_check_in_inbox",
     ),
     # To a patient or supervisor: a dose is due soon (sent by the dosing part).
     "dose_reminder": Kind(label=_("Reminder")),
@@ -94,23 +115,27 @@ KINDS: dict[str, Kind] = {
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_changed": Kind(
         label=_("Appointment moved"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_cancelled": Kind(
         label=_("Appointment cancelled"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
         attachments="apps.counselling.messages.booking_attachments",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     "appointment_reminder": Kind(
         label=_("Appointment reminder"),
         url_name="counselling:session-list",
         context="apps.counselling.messages.booking_context",
+        inbox="apps.counselling.messages.booking_inbox",
     ),
     # To a family member or supervisor the patient invited: time and place only, e-mail only.
     "appointment_invitation": Kind(
@@ -152,8 +177,10 @@ KINDS: dict[str, Kind] = {
     # A security notice: password changed, two-factor turned on, and so on.
     "account_notice": Kind(
         label=_("A change to your account"),
+        url_name="accounts:profile",
         channels=(Channel.EMAIL,),
         context="apps.notifications.builders.account_notice_context",
+        inbox="apps.notifications.builders.account_notice_inbox",
     ),
     # To a patient whose treatment has stopped or ended: the overdose-and-tolerance safety message
     # (DOMAIN.md section 6, message 3) waits on their dashboard (sent by the dosing part).
@@ -165,6 +192,7 @@ KINDS: dict[str, Kind] = {
         label=_("An update about someone you support"),
         url_name="accounts:supervised-patient-detail",
         url_params={"patient_id": "patient"},
+        inbox="apps.notifications.builders.supervision_update_inbox",
     ),
     # A plain "there is something new in the portal", for parts without their own kind yet.
     "portal_update": Kind(label=_("Something new in the portal")),

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 
 from apps.clinic.selectors import clinic_settings_cached
 from apps.notifications.channels import Message
-from apps.notifications.kinds import KINDS, kind_get
+from apps.notifications.kinds import KINDS, InboxWords, kind_get
 from apps.notifications.models import Notification
 
 
@@ -35,8 +35,34 @@ def notification_path(notification: Notification) -> str:
     return reverse("notifications:inbox")
 
 
+def inbox_words_for(notifications: list[Notification]) -> dict[int, InboxWords]:
+    """What each notification says in the portal and the page it opens, for kinds that name
+    the person or task (`Kind.inbox`): one builder call per kind present, however many rows."""
+    by_kind: dict[str, list[Notification]] = {}
+    for n in notifications:
+        kind = KINDS.get(n.kind)
+        if kind is not None and kind.inbox:
+            by_kind.setdefault(kind.inbox, []).append(n)
+    found: dict[int, InboxWords] = {}
+    for builder, rows in by_kind.items():
+        found.update(import_string(builder)(rows))
+    return found
+
+
+def notification_target(notification: Notification) -> str:
+    """The page the Open button leads to: the kind's own page for this very object where it
+    has one (a task's page), else the kind's page; never back to the inbox it was opened from
+    (a kind with no page of its own opens the person's home page)."""
+    words = inbox_words_for([notification]).get(notification.pk)
+    target = words.url if words is not None and words.url else notification_path(notification)
+    if target == reverse("notifications:inbox"):
+        return reverse("core:dashboard")
+    return target
+
+
 def inapp_text(notification: Notification) -> str:
-    """The inbox line for a notification (no queries: ids only, so the inbox stays cheap)."""
+    """The short, lock-screen-safe line of a notification (the text message, and the inbox's
+    fallback). No queries: ids only."""
     template = select_template(
         [f"notifications/{notification.kind}_inapp.txt", "notifications/portal_update_inapp.txt"]
     )

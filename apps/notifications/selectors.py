@@ -11,7 +11,7 @@ from django.http import Http404
 
 from apps.accounts.models import User
 from apps.notifications.models import Delivery, Notification, NotificationPreference
-from apps.notifications.rendering import inapp_text, notification_path
+from apps.notifications.rendering import inapp_text, inbox_words_for, notification_path
 
 INBOX_LIMIT = 100
 
@@ -27,15 +27,19 @@ class InboxItem:
 
 
 def notification_list_for(*, user: User) -> list[InboxItem]:
-    """The user's newest notifications, ready to show (one query, text from templates)."""
-    rows = Notification.objects.filter(recipient=user).only(
-        "pk", "kind", "context_ids", "created_at", "read_at", "is_urgent", "recipient_id"
-    )[:INBOX_LIMIT]
+    """The user's newest notifications, ready to show: one query for the rows, then one per kind
+    that names a person or task (`Kind.inbox`), never one per row."""
+    rows = list(
+        Notification.objects.filter(recipient=user).only(
+            "pk", "kind", "context_ids", "created_at", "read_at", "is_urgent", "recipient_id"
+        )[:INBOX_LIMIT]
+    )
+    words = inbox_words_for(rows)
     return [
         InboxItem(
             pk=n.pk,
-            text=inapp_text(n),
-            url=notification_path(n),
+            text=words[n.pk].text if n.pk in words else inapp_text(n),
+            url=(words[n.pk].url if n.pk in words else "") or notification_path(n),
             created_at=n.created_at,
             is_unread=n.read_at is None,
             is_urgent=n.is_urgent,

@@ -496,6 +496,20 @@ def notification_mark_all_read(*, actor: User) -> int:
     return count
 
 
+@transaction.atomic
+def notifications_settle(*, actor: User | None, kind: str, event_key: str) -> int:
+    """The thing a notification was about is dealt with (a task closed): it is read for every
+    recipient, so nobody is left with an unread message about finished work. Callers have
+    already checked that the actor may deal with the thing itself."""
+    now = timezone.now()
+    count = Notification.objects.filter(
+        kind=kind, event_key=event_key, read_at__isnull=True
+    ).update(read_at=now, updated_at=now)
+    if count:
+        audit_record(actor=actor, action="notifications.settled", detail={"count": count})
+    return count
+
+
 # --- Preferences --------------------------------------------------------------------------------
 
 _PHONE = re.compile(r"^\+?[0-9 ]{7,20}$")

@@ -19,7 +19,7 @@ from apps.core.forms import apply_service_error
 from apps.core.types import AuthedRequest
 from apps.notifications import selectors, services
 from apps.notifications.forms import PreferenceForm
-from apps.notifications.rendering import notification_path
+from apps.notifications.rendering import notification_target
 
 ALL_ROLES = (Role.PATIENT, Role.SUPERVISOR, Role.CLINICIAN, Role.STAFF)
 
@@ -37,7 +37,7 @@ def notification_read(request: AuthedRequest, notification_id: int) -> HttpRespo
     notification = selectors.notification_get_for(user=request.user, pk=notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
     if "open" in request.POST:
-        target = notification_path(notification)
+        target = notification_target(notification)
         if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
             return HttpResponseRedirect(target)
     return HttpResponseRedirect(reverse("notifications:inbox"))

@@ -119,4 +119,12 @@ def task_resolve(
     task.note = note
     task.save(update_fields=["status", "resolved_by", "resolved_at", "outcome_code", "note"])
     audit_record(actor=actor, action="worklist.task_resolved", target=task)
+    _settle_task_notification(actor, task)
     return task
+
+
+def _settle_task_notification(actor: User, task: Task) -> None:
+    """The 'new task' notification is read once the task is closed (notify_task_raised)."""
+    from apps.notifications.services import notifications_settle
+
+    notifications_settle(actor=actor, kind="clinician_task", event_key=f"task:{task.pk}")

@@ -33,11 +33,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:consent-grant": PATIENTS,
     "accounts:disclosure-list": PATIENTS,
     "accounts:data-export": PATIENTS,
+    "accounts:record": PATIENTS,
+    "accounts:record-pdf": PATIENTS,
     # The patient's own consent: patient, their supervisor and their clinician.
     "accounts:consent-detail": CONSENT_READERS,
     "accounts:consent-download": CONSENT_READERS,
+    # A confirmation page first (GET), then the end itself (POST from that page).
     "accounts:consent-revoke": row(
-        403, patient=405, other_patient=405, clinician=405, other_clinician=405
+        403, patient=200, other_patient=404, clinician=200, other_clinician=404
     ),
     # Supervisor
     "core:supervisor-dashboard": SUPERVISORS,
@@ -57,8 +60,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 # POST-only routes: persona -> status of a POST with no form data. Objects outside the persona's
 # care links are 404 before any rule is checked.
 POST_EXPECTED: dict[str, dict[str, int]] = {
+    # An empty POST is not a confirmation: the page again (400), nothing ended.
     "accounts:consent-revoke": row(
-        403, patient=302, other_patient=404, clinician=302, other_clinician=404
+        403, patient=400, other_patient=404, clinician=400, other_clinician=404
     ),
     "accounts:consent-confirm": row(403, clinician=302, other_clinician=404),
 }

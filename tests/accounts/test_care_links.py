@@ -96,9 +96,12 @@ def test_the_dashboard_lists_no_ended_or_expired_consent(
     services.invitation_accept_existing(actor=supervisor, invitation=consent.invitation)
     consent.refresh_from_db()
     services.consent_confirm(actor=clinician, consent=consent)
+    # In force: listed with the people they support, not as a request.
     with time_machine.travel(expires - timedelta(seconds=1), tick=False):
-        assert list(selectors.consent_requests_for_supervisor(user=supervisor)) == [consent]
+        assert list(selectors.supervised_patient_list_for(user=supervisor)) == [patient]
+        assert list(selectors.consent_requests_for_supervisor(user=supervisor)) == []
     with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        assert list(selectors.supervised_patient_list_for(user=supervisor)) == []
         assert list(selectors.consent_requests_for_supervisor(user=supervisor)) == []
         client.force_login(supervisor)
         body = client.get(reverse("core:supervisor-dashboard")).content.decode()

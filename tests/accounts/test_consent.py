@@ -38,7 +38,9 @@ def test_revoked_consent_is_404_on_the_next_request(client, patient, supervisor,
     assert client.get(detail_url(patient)).status_code == 200
     patient_client = client.__class__()
     patient_client.force_login(patient)
-    response = patient_client.post(reverse("accounts:consent-revoke", args=[consent.pk]))
+    response = patient_client.post(
+        reverse("accounts:consent-revoke", args=[consent.pk]), {"confirm": "end"}
+    )
     assert response.status_code == 302
     assert client.get(detail_url(patient)).status_code == 404
     assert (
@@ -236,3 +238,58 @@ def test_database_refuses_two_live_consents_for_the_same_pair(patient, superviso
             supervisor_accepted_at=timezone.now(),
             status=SupervisorConsent.Status.ACCEPTED,
         )
+
+
+def test_ending_a_consent_asks_first_and_says_what_ending_means(client, patient, consent):
+    client.force_login(patient)
+    detail = client.get(reverse("accounts:consent-detail", args=[consent.pk])).content.decode()
+    url = reverse("accounts:consent-revoke", args=[consent.pk])
+    assert f'href="{url}"' in detail  # a link to the confirmation page, not a one-click form
+    page = client.get(url).content.decode()
+    assert "End the arrangement with Sue Supervisor?" in page
+    assert "stops supervising your doses straight away" in page
+    assert 'name="confirm" value="end"' in page
+    consent.refresh_from_db()
+    assert consent.status == SupervisorConsent.Status.ACTIVE
+
+
+def test_a_post_without_the_confirmation_ends_nothing(client, patient, consent):
+    client.force_login(patient)
+    response = client.post(reverse("accounts:consent-revoke", args=[consent.pk]))
+    assert response.status_code == 400
+    assert "Yes, end this arrangement" in response.content.decode()
+    consent.refresh_from_db()
+    assert consent.status == SupervisorConsent.Status.ACTIVE
+    assert not AuditEvent.objects.filter(action="accounts.consent_revoked").exists()
+
+
+def test_an_ended_consent_reads_as_ended_with_its_date(client, patient, consent):
+    client.force_login(patient)
+    response = client.post(
+        reverse("accounts:consent-revoke", args=[consent.pk]), {"confirm": "end"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Arrangement ended. Sue Supervisor can no longer see your doses." in body
+    consent.refresh_from_db()
+    ended = timezone.localtime(consent.revoked_at).strftime("%A %-d %B %Y")
+    assert f"This arrangement ended on {ended}." in body
+    assert "lasts until your treatment ends" not in body
+    detail = client.get(reverse("accounts:consent-detail", args=[consent.pk])).content.decode()
+    assert "When treatment ends" not in detail
+    assert "End this arrangement" not in detail
+    again = client.get(reverse("accounts:consent-revoke", args=[consent.pk]))
+    assert again.status_code == 302  # already ended: back to the consent, nothing to confirm
+
+
+def test_a_clinician_ends_an_arrangement_through_the_same_confirmation(
+    client, clinician, patient, consent
+):
+    client.force_login(clinician)
+    page = client.get(reverse("accounts:consent-revoke", args=[consent.pk])).content.decode()
+    assert "stops supervising Pat Patient's doses straight away" in page
+    response = client.post(
+        reverse("accounts:consent-revoke", args=[consent.pk]), {"confirm": "end"}
+    )
+    assert response["Location"] == reverse("accounts:patient-detail", args=[patient.pk])
+    consent.refresh_from_db()
+    assert consent.status == SupervisorConsent.Status.REVOKED

@@ -17,6 +17,7 @@ NOT_PAGES = {
     "notifications:health",
     "core:theme",
     "accounts:data-export",
+    "accounts:record-pdf",
     "accounts:consent-download",
     "content:alert-card-pdf",
 }

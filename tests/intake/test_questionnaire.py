@@ -86,7 +86,7 @@ def test_the_questionnaire_resumes_on_another_device(patient):
     post_step(laptop, "gad_7", {f"gad_{n}": "2" for n in range(1, 8)})
     phone.force_login(patient)
     page = phone.get(reverse("intake:task-list")).content.decode()
-    assert "You have completed 2 of 10 parts." in page
+    assert "You have completed 2 of 10 parts. 8 parts are still to do." in page
     step = phone.get(reverse("intake:step", args=["about"])).content.decode()
     assert 'value="1990-05-01"' in step
     gad = phone.get(reverse("intake:step", args=["gad_7"])).content.decode()
@@ -224,3 +224,25 @@ def test_the_urgent_task_alerts_the_clinician_even_in_quiet_hours(
     assert note.context_ids == {"task": task.pk}
     delivery = Delivery.objects.get(notification=note, channel="email")
     assert delivery.not_before is None or delivery.not_before <= night
+
+
+def test_every_part_done_or_not_needed_reads_as_finished(client, patient):
+    data = answers()
+    data.pop("audit", None)  # AUDIT-C negative for opioids: the full AUDIT is not needed
+    fill(patient, data, submit=False)
+    client.force_login(patient)
+    page = client.get(reverse("intake:task-list")).content.decode()
+    assert "Not needed" in page
+    assert "You have answered every part that applies to you." in page
+    assert " of 10 parts" not in page
+    assert "Send my answers to the clinic" in page
+    dashboard = client.get(reverse("core:patient-dashboard")).content.decode()
+    assert "You have answered every part that applies to you." in dashboard
+
+
+def test_a_part_not_needed_is_not_counted_as_still_to_do(client, patient):
+    data = answers()
+    fill(patient, {"about": data["about"], "audit_c": data["audit_c"]}, submit=False)
+    client.force_login(patient)
+    page = client.get(reverse("intake:task-list")).content.decode()
+    assert "You have completed 2 of 9 parts. 7 parts are still to do." in page
