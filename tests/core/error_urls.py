@@ -4,7 +4,8 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 
-from portal.urls import handler400, handler403, handler404, handler500, urlpatterns
+from portal import urls as portal_urls
+from portal.urls import handler400, handler403, handler404, handler500
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
@@ -20,5 +21,5 @@ def database_down(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern | URLResolver] = [
     path("test-boom/", boom),
     path("test-database-down/", database_down),
-    *urlpatterns,
+    *portal_urls.urlpatterns,
 ]
