@@ -39,6 +39,38 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
 
+class StaffInviteForm(InviteForm):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("clinician", _("Clinician")),
+            ("staff", _("Clinic staff (administration)")),
+        ],
+        initial="clinician",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose clinician or clinic staff."),
+            "invalid_choice": _("Choose clinician or clinic staff."),
+        },
+    )
+    is_clinical_lead = forms.BooleanField(
+        label=_("Clinical lead"),
+        required=False,
+        help_text=_(
+            "Clinicians only. A clinical lead can change the clinic's clinical thresholds."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_clinical_lead") and data.get("role") != "clinician":
+            self.add_error(
+                "is_clinical_lead",
+                _("Only a clinician can be a clinical lead. Choose clinician or untick the box."),
+            )
+        return data
+
+
 class ConsentGrantForm(forms.Form):
     supervisor_name = forms.CharField(label=_("Their full name"), max_length=150)
     supervisor_email = forms.EmailField(label=_("Their e-mail address"))
