@@ -41,7 +41,8 @@ def test_patient_phone_menu_is_one_line_and_opens_with_the_keyboard(
         assert not page.locator(".site-nav__wide").is_visible()
         summary = page.locator(".site-nav__menu > summary")
         box = summary.bounding_box()
-        assert box is not None and box["height"] >= 44
+        assert box is not None
+        assert box["height"] >= 44
         assert not page.get_by_role("link", name="Your doses").is_visible()
 
         # Keyboard only: Tab reaches the menu, Enter opens it.
@@ -55,7 +56,8 @@ def test_patient_phone_menu_is_one_line_and_opens_with_the_keyboard(
         assert links.count() >= 5
         for index in range(links.count()):
             link_box = links.nth(index).bounding_box()
-            assert link_box is not None and link_box["height"] >= 44
+            assert link_box is not None
+            assert link_box["height"] >= 44
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "Home"
     finally:
