@@ -44,13 +44,13 @@ def test_unknown_time_zone_is_refused_and_nothing_changes(client, patient):
     ("when_utc", "zone", "shown"),
     [
         # The night the UK clocks go forward (01:00 GMT becomes 02:00 BST).
-        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "Europe/London", "12:30AM"),
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/London", "2:30AM"),
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "Europe/London", "12:30am"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/London", "2:30am"),
         # The night they go back (02:00 BST becomes 01:00 GMT): 1:30 happens twice.
-        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London", "1:30AM"),
-        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "Europe/London", "1:30AM"),
-        (datetime(2026, 10, 25, 2, 30, tzinfo=UTC), "Europe/London", "2:30AM"),
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "America/New_York", "9:30PM"),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London", "1:30am"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "Europe/London", "1:30am"),
+        (datetime(2026, 10, 25, 2, 30, tzinfo=UTC), "Europe/London", "2:30am"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "America/New_York", "9:30pm"),
     ],
 )
 def test_times_are_shown_in_the_users_zone_across_clock_changes(
