@@ -62,8 +62,10 @@ def test_templates_and_code_use_the_one_time_format():
     found = []
     for path in sorted((ROOT / "templates").rglob("*")):
         if path.is_file() and path.suffix in {".html", ".txt"}:
-            for match in TIME_IN_FILTER.finditer(path.read_text()):
-                found.append(f"{path.relative_to(ROOT)}: {match.group()}")
+            found.extend(
+                f"{path.relative_to(ROOT)}: {match.group()}"
+                for match in TIME_IN_FILTER.finditer(path.read_text())
+            )
     for path in sorted((ROOT / "apps").rglob("*.py")):
         if "migrations" in path.parts:
             continue
