@@ -9,7 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import TIME_ZONE_CHOICES, User
+from apps.accounts.models import User
+from apps.accounts.time_zones import TIME_ZONE_FORM_CHOICES
 
 
 class InvitationAcceptForm(forms.Form):
@@ -24,7 +25,7 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     time_zone = forms.ChoiceField(
-        label=_("Your time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London"
+        label=_("Your time zone"), choices=TIME_ZONE_FORM_CHOICES, initial="Europe/London"
     )
 
     def clean(self) -> dict[str, Any]:
@@ -107,7 +108,7 @@ class ProfileForm(forms.Form):
     preferred_name = forms.CharField(
         label=_("What should we call you? (optional)"), max_length=60, required=False
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_FORM_CHOICES)
 
 
 def _full_name(user: User) -> str:

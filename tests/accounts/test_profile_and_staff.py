@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -104,3 +105,20 @@ def test_staff_reassign_moves_the_patient_and_access_follows(
 def test_reassign_refuses_a_non_clinician(staff, patient, supervisor):
     with pytest.raises(ServiceError):
         services.patient_reassign_clinician(actor=staff, patient=patient, clinician=supervisor)
+
+
+def test_time_zone_choice_is_grouped_by_region_with_the_uk_first(client, patient):
+    client.force_login(patient)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    groups = re.findall(r'<optgroup label="([^"]+)">', html)
+    assert groups[0] == "United Kingdom"
+    assert {"Europe", "Americas", "Asia", "Africa", "Australia"} <= set(groups)
+    first = html.index('<optgroup label="United Kingdom">')
+    assert html.index('value="Europe/London"') - first < 200
+    assert ">Buenos Aires, Argentina<" in html
+    # Every zone can still be saved, older names included (a person may already have one).
+    for zone in ("Asia/Tokyo", "UTC"):
+        response = client.post(
+            reverse("accounts:profile"), {"full_name": "Pat Patient", "time_zone": zone}
+        )
+        assert response.status_code == 302, zone
