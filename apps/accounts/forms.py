@@ -117,7 +117,9 @@ def _full_name(user: User) -> str:
 
 class ReassignForm(forms.Form):
     clinician = forms.ModelChoiceField(
-        label=_("New responsible clinician"), queryset=User.objects.none()
+        label=_("New responsible clinician"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a clinician"),
     )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
