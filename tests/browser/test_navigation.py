@@ -69,3 +69,24 @@ def test_wide_screens_show_the_whole_list(signed_in_page, live_server, patient):
     page.goto(live_server.url + reverse("content:faq-portal"))
     assert not page.locator(".site-nav__menu").is_visible()
     assert page.locator(".site-nav__wide").get_by_role("link", name="Your doses").is_visible()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_error_pages_pass_axe(signed_in_page, live_server, patient, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = []
+    for user, path in (
+        (None, "/no-such-page/"),
+        (patient, "/no-such-page/"),
+        (patient, reverse("accounts:caseload")),  # 403: a clinician's page
+    ):
+        page = signed_in_page(user, width=width)
+        response = page.goto(live_server.url + path)
+        assert response is not None
+        assert response.status in (403, 404)
+        results = axe.run(page)
+        if results.violations_count:
+            problems.append(f"{path}: {results.generate_report()}")
+    assert not problems, "\n".join(problems)
