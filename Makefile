@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails point at the port the demo is served on, unless SITE_URL is set in the
+# environment (or on the command line: make run SITE_URL=https://...).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install lint typecheck check-migrations ci clean bench
 
@@ -22,15 +25,16 @@ install: $(VENV)/.installed
 
 # Migrate, load the demo clinic, then serve it with a Celery worker (embedded beat) beside it.
 # Without REDIS_URL the worker uses a file-system queue in .celery/, so no Redis server is needed.
+# E-mails (invitations, reminders) are printed in this terminal, with links to SITE_URL.
 # Ctrl-C stops both.
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@mkdir -p .celery; \
-	$(BIN)/celery -A portal worker -B --pool=solo --without-mingle --without-gossip \
+	SITE_URL='$(SITE_URL)' $(BIN)/celery -A portal worker -B --pool=solo --without-mingle --without-gossip \
 		--schedule .celery/beat-schedule --loglevel INFO & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest -n 2

@@ -75,6 +75,9 @@ if not TESTING and (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG on, Django's technical error pages instead of the portal's own 400/404/500 pages
+# (apps/core/errors.py). Off by default, so `make run` shows what patients would see.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", default=False)
 
 _DEV_SECRET = "insecure-development-key-only-for-debug-and-tests"  # nosec B105 - DEBUG/tests only
 SECRET_KEY = env_secret("SECRET_KEY")
@@ -88,6 +91,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
@@ -133,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",
     "apps.accounts.middleware.UserTimezoneMiddleware",
+    # The portal's error pages when DEBUG is on too (apps/core/errors.py).
+    "apps.core.errors.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -27,5 +27,8 @@ urlpatterns = [
     path("api/", include("apps.core.api_urls")),
 ]
 
-# Addresses no route matches: JSON under /api/ (the API's error shape), the usual page elsewhere.
-handler404 = "apps.api.errors.not_found"
+# The portal's error pages (apps/core/errors.py): JSON in the API's error shape under /api/.
+handler400 = "apps.core.errors.bad_request"
+handler403 = "apps.core.errors.permission_denied"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

@@ -9,7 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import TIME_ZONE_CHOICES, User
+from apps.accounts.models import User
+from apps.accounts.time_zones import TIME_ZONE_FORM_CHOICES
 
 
 class InvitationAcceptForm(forms.Form):
@@ -24,7 +25,7 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     time_zone = forms.ChoiceField(
-        label=_("Your time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London"
+        label=_("Your time zone"), choices=TIME_ZONE_FORM_CHOICES, initial="Europe/London"
     )
 
     def clean(self) -> dict[str, Any]:
@@ -37,6 +38,38 @@ class InvitationAcceptForm(forms.Form):
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class StaffInviteForm(InviteForm):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("clinician", _("Clinician")),
+            ("staff", _("Clinic staff (administration)")),
+        ],
+        initial="clinician",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose clinician or clinic staff."),
+            "invalid_choice": _("Choose clinician or clinic staff."),
+        },
+    )
+    is_clinical_lead = forms.BooleanField(
+        label=_("Clinical lead"),
+        required=False,
+        help_text=_(
+            "Clinicians only. A clinical lead can change the clinic's clinical thresholds."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_clinical_lead") and data.get("role") != "clinician":
+            self.add_error(
+                "is_clinical_lead",
+                _("Only a clinician can be a clinical lead. Choose clinician or untick the box."),
+            )
+        return data
 
 
 class ConsentGrantForm(forms.Form):
@@ -75,7 +108,7 @@ class ProfileForm(forms.Form):
     preferred_name = forms.CharField(
         label=_("What should we call you? (optional)"), max_length=60, required=False
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_FORM_CHOICES)
 
 
 def _full_name(user: User) -> str:
@@ -84,7 +117,9 @@ def _full_name(user: User) -> str:
 
 class ReassignForm(forms.Form):
     clinician = forms.ModelChoiceField(
-        label=_("New responsible clinician"), queryset=User.objects.none()
+        label=_("New responsible clinician"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a clinician"),
     )
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:

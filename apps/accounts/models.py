@@ -166,6 +166,8 @@ class Invitation(BaseModel):
     clinician = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # For a clinician invitation: the account starts with the clinical-lead flag (chosen by staff).
+    is_clinical_lead = models.BooleanField(_("clinical lead"), default=False)
     nonce = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -191,6 +193,10 @@ class Invitation(BaseModel):
             models.CheckConstraint(
                 condition=~Q(status="accepted") | Q(accepted_at__isnull=False),
                 name="invitation_accepted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_clinical_lead=False) | Q(role=Role.CLINICIAN),
+                name="invitation_clinical_lead_is_clinician",
             ),
             # At most one open invitation per address and role.
             models.UniqueConstraint(

@@ -28,7 +28,7 @@ from apps.accounts.models import (
     User,
 )
 from apps.accounts.roles import Role
-from apps.audit.services import audit_record
+from apps.audit.services import DetailValue, audit_record
 from apps.core import ratelimit
 from apps.core.exceptions import ServiceError
 
@@ -88,7 +88,13 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 
 
 def _new_invitation(
-    *, actor: User, email: str, full_name: str, role: Role, **links: object
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: Role,
+    is_clinical_lead: bool = False,
+    **links: object,
 ) -> Invitation:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists() and role != Role.SUPERVISOR:
@@ -107,23 +113,39 @@ def _new_invitation(
         invited_by=actor,
         nonce=secrets.token_hex(16),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+        is_clinical_lead=is_clinical_lead,
         **links,
     )
-    audit_record(
-        actor=actor, action="accounts.invitation_sent", target=invitation, detail={"role": role}
-    )
+    detail: dict[str, DetailValue] = {"role": role}
+    if is_clinical_lead:
+        detail["is_lead"] = True
+    audit_record(actor=actor, action="accounts.invitation_sent", target=invitation, detail=detail)
     _queue_invitation_email(invitation)
     return invitation
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, email: str, full_name: str, role: Role) -> Invitation:
-    """Clinicians invite patients (who join their caseload); staff invite clinicians and staff."""
+def invitation_create(
+    *, actor: User, email: str, full_name: str, role: Role, is_clinical_lead: bool = False
+) -> Invitation:
+    """Clinicians invite patients (who join their caseload); staff invite clinicians and staff,
+    and may name an invited clinician a clinical lead (only staff, only for a clinician)."""
     access.ensure(role in _MAY_INVITE.get(actor.role, set()))
+    if is_clinical_lead:
+        access.ensure(actor.role == Role.STAFF)
+        if role != Role.CLINICIAN:
+            raise ServiceError("Only a clinician can be a clinical lead.", field="is_clinical_lead")
     if not ratelimit.allow(scope="invitation_send", key=str(actor.pk)):
         raise ServiceError(RATE_LIMITED, field="email")
     links: dict[str, object] = {"clinician": actor} if role == Role.PATIENT else {}
-    return _new_invitation(actor=actor, email=email, full_name=full_name, role=role, **links)
+    return _new_invitation(
+        actor=actor,
+        email=email,
+        full_name=full_name,
+        role=role,
+        is_clinical_lead=is_clinical_lead,
+        **links,
+    )
 
 
 @transaction.atomic
@@ -143,6 +165,7 @@ def invitation_accept(
         role=invitation.role,
         time_zone=time_zone,
         is_staff=invitation.role == Role.STAFF,
+        is_clinical_lead=invitation.is_clinical_lead and invitation.role == Role.CLINICIAN,
     )
     try:
         validate_password(password, user)
@@ -156,7 +179,12 @@ def invitation_accept(
             raise ServiceError("This invitation has no clinician. Ask the clinic for a new one.")
         PatientProfile.objects.create(user=user, responsible_clinician=invitation.clinician)
     _mark_accepted(invitation, user)
-    audit_record(actor=user, action="accounts.account_created", target=user)
+    audit_record(
+        actor=user,
+        action="accounts.account_created",
+        target=user,
+        detail={"role": user.role, "is_lead": True} if user.is_clinical_lead else None,
+    )
     if invitation.role == Role.SUPERVISOR and invitation.consent is not None:
         _consent_accept(actor=user, consent=invitation.consent)
     return user

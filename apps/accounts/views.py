@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
@@ -25,9 +27,11 @@ from apps.accounts.forms import (
     InviteForm,
     ProfileForm,
     ReassignForm,
+    StaffInviteForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
 from apps.audit import words as audit_words
+from apps.accounts.roles import PRIVILEGED_ROLES
 from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list
@@ -67,11 +71,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             apply_service_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.role in PRIVILEGED_ROLES:
+                return _first_sign_in_with_two_factor(request, user)
             messages.success(request, "Your account is ready. Welcome.")
             return HttpResponseRedirect(reverse("core:dashboard"))
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
+
+
+def _first_sign_in_with_two_factor(request: HttpRequest, user: User) -> HttpResponse:
+    """Clinicians and staff set up two-factor sign-in first: nothing else opens until they do
+    (session_rules.py). They typed their new password in this very request, which is what
+    allauth's "enter your password again" step proves, so it is recorded as such and they are
+    not asked for it a second time before adding the authenticator."""
+    record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
+    messages.info(
+        request,
+        "Your account is ready. Before you can see patient records, set up two-factor sign-in "
+        "with an authenticator app on your phone.",
+    )
+    return HttpResponseRedirect(reverse("mfa_activate_totp"))
 
 
 def _invitation_for_existing_account(request: HttpRequest, invitation: Invitation) -> HttpResponse:
@@ -111,18 +131,33 @@ def patient_invite(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def staff_invite(request: AuthedRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None)
-    role = Role.STAFF if request.POST.get("role") == Role.STAFF else Role.CLINICIAN
+    """Staff invite clinicians (optionally as clinical leads) and other staff. The new account
+    sets up two-factor sign-in before it sees anything else (session_rules.py)."""
+    form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create(actor=request.user, role=role, **form.cleaned_data)
+            services.invitation_create(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=Role(form.cleaned_data["role"]),
+                is_clinical_lead=form.cleaned_data["is_clinical_lead"],
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return HttpResponseRedirect(reverse("accounts:staff-invite"))
     invitations = selectors.invitations_sent_by(user=request.user)
-    return render(request, "accounts/staff_invite.html", {"form": form, "invitations": invitations})
+    return render(
+        request,
+        "accounts/staff_invite.html",
+        {
+            "form": form,
+            "invitations": invitations,
+            "expiry_days": settings.INVITATION_EXPIRY_DAYS,
+        },
+    )
 
 
 # --- Clinician: caseload and patient ------------------------------------------------------------

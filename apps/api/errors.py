@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -89,11 +88,3 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             message = f"{MESSAGES['throttled']} Try again in {int(wait) + 1} seconds."
         response.data = error_body(code, message)
     return response
-
-
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Django's 404 for addresses no route matches: JSON in the API's shape under /api/, the
-    usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", MESSAGES["not_found"]), status=404)
-    return page_not_found(request, exception)

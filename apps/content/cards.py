@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from apps.clinic.selectors import clinic_settings_get
+from apps.core.timefmt import clock
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -87,7 +88,7 @@ def _when(moment: datetime | None, zone: str) -> str:
         return str(_("not recorded yet"))
     local = _local(moment, zone)
     # Reads like: Thursday 4 December 2026, 9:00am GMT
-    return f"{date_format(local, 'l j F Y')}, {local.strftime('%-I:%M%p').lower()} {local.tzname()}"
+    return f"{date_format(local, 'l j F Y')}, {clock(local)} {local.tzname()}"
 
 
 def alert_card_build(*, patient: User, issued_at: datetime) -> AlertCard:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from apps.core.timefmt import clock
+
 
 def clock_text(local: dt.datetime) -> str:
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local.minute:02d}{suffix}"
+    """ "9:00am" (the portal's one time format, apps/core/timefmt.py)."""
+    return clock(local)
 
 
 def when_text(local: dt.datetime) -> str:

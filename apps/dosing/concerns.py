@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from apps.accounts import access
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.services import audit_record
 from apps.core.exceptions import ServiceError
+from apps.core.timefmt import when
 from apps.dosing.escalation_models import (
     RULE_TIER,
     Alert,
@@ -46,7 +46,7 @@ DELIBERATE_CLOSE_KINDS = frozenset({"dosing.missed_urgent", "dosing.concern", "d
 def when_words(moment: dt.datetime, zone: str) -> str:
     """ "Thursday 9:00am" style, in the reader's time zone, with the date."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{date_format(local, 'l j F')}, {local.strftime('%-I:%M%p').lower()}"
+    return when(local)
 
 
 def _open_plan(patient_id: int) -> TreatmentPlan | None:

@@ -15,6 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
+from apps.core.timefmt import clock
 from apps.dosing.models import INDUCTION_MG, MAX_MG_PER_DAY, TABLET_MG, Schedule
 
 MONDAY, WEDNESDAY, FRIDAY = 0, 2, 4
@@ -102,7 +103,7 @@ def describe(schedule: str, *, supervision_time: dt.time | None = None) -> str:
 
 def time_words(at: dt.time) -> str:
     """9:00am, 12:30pm: as people say it."""
-    return at.strftime("%-I:%M%p").lower()
+    return clock(at)
 
 
 def when_words(moment: dt.datetime, zone: str) -> str:

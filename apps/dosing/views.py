@@ -21,6 +21,7 @@ from apps.audit.services import audit_read
 from apps.clinic.selectors import clinic_settings_get
 from apps.core.exceptions import ServiceError
 from apps.core.forms import apply_service_error
+from apps.core.timefmt import when
 from apps.core.types import AuthedRequest
 from apps.dosing import forms, presenters, selectors, services
 from apps.dosing.models import OPEN_PLAN_STATUSES, Change, TreatmentPlan
@@ -294,7 +295,7 @@ def timeline(request: AuthedRequest, patient_id: int) -> HttpResponse:
     audit_read(actor=request.user, patient_id=patient.pk, what="treatment_timeline")
     zone = request.user.time_zone
     rows = [
-        {"entry": e, "when": f"{e.at.astimezone(zoneinfo.ZoneInfo(zone)):%-d %B %Y, %-I:%M%p}"}
+        {"entry": e, "when": when(e.at.astimezone(zoneinfo.ZoneInfo(zone)), "j F Y")}
         for e in entries
     ]
     plan = selectors.plan_latest_for(patient_id=patient.pk)

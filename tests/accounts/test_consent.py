@@ -151,7 +151,7 @@ def test_consent_form_rejects_bad_input_and_changes_nothing(client, patient):
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Enter a valid email address" in page
+    assert "Enter an e-mail address in the right format, like name@example.org." in page
     assert "The end date must be after today" in page
     assert not SupervisorConsent.objects.exists()
 

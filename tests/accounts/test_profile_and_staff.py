@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -44,13 +45,13 @@ def test_unknown_time_zone_is_refused_and_nothing_changes(client, patient):
     ("when_utc", "zone", "shown"),
     [
         # The night the UK clocks go forward (01:00 GMT becomes 02:00 BST).
-        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "Europe/London", "12:30AM"),
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/London", "2:30AM"),
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "Europe/London", "12:30am"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/London", "2:30am"),
         # The night they go back (02:00 BST becomes 01:00 GMT): 1:30 happens twice.
-        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London", "1:30AM"),
-        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "Europe/London", "1:30AM"),
-        (datetime(2026, 10, 25, 2, 30, tzinfo=UTC), "Europe/London", "2:30AM"),
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "America/New_York", "9:30PM"),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London", "1:30am"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "Europe/London", "1:30am"),
+        (datetime(2026, 10, 25, 2, 30, tzinfo=UTC), "Europe/London", "2:30am"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "America/New_York", "9:30pm"),
     ],
 )
 def test_times_are_shown_in_the_users_zone_across_clock_changes(
@@ -104,3 +105,20 @@ def test_staff_reassign_moves_the_patient_and_access_follows(
 def test_reassign_refuses_a_non_clinician(staff, patient, supervisor):
     with pytest.raises(ServiceError):
         services.patient_reassign_clinician(actor=staff, patient=patient, clinician=supervisor)
+
+
+def test_time_zone_choice_is_grouped_by_region_with_the_uk_first(client, patient):
+    client.force_login(patient)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    groups = re.findall(r'<optgroup label="([^"]+)">', html)
+    assert groups[0] == "United Kingdom"
+    assert {"Europe", "Americas", "Asia", "Africa", "Australia"} <= set(groups)
+    first = html.index('<optgroup label="United Kingdom">')
+    assert html.index('value="Europe/London"') - first < 200
+    assert ">Buenos Aires, Argentina<" in html
+    # Every zone can still be saved, older names included (a person may already have one).
+    for zone in ("Asia/Tokyo", "UTC"):
+        response = client.post(
+            reverse("accounts:profile"), {"full_name": "Pat Patient", "time_zone": zone}
+        )
+        assert response.status_code == 302, zone
