@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, public, role_required
 from apps.audit.services import audit_read_list
-from apps.core.panels import panels_for
+from apps.core.panels import LATER, panels_for
 from apps.core.types import AuthedRequest
 
 DASHBOARDS = {
@@ -90,14 +90,16 @@ def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_GET
 def clinician_dashboard(request: AuthedRequest) -> HttpResponse:
+    """The day's worklist first (urgent tasks, intake reviews, unprotected patients, overdue
+    counselling, tests due), then the caseload."""
     to_confirm = account_selectors.consents_to_confirm_for(user=request.user)
-    patients = account_selectors.caseload_list_for(user=request.user)
+    panels = panels_for(request.user)
     return render(
         request,
         "core/clinician_dashboard.html",
         {
             "to_confirm": to_confirm,
-            "patient_count": patients.count(),
-            "panels": panels_for(request.user),
+            "today_panels": [p for p in panels if p.order < LATER],
+            "later_panels": [p for p in panels if p.order >= LATER],
         },
     )

@@ -5,10 +5,13 @@ rows, whatever the caseload; sorting and filtering use allow-listed values only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.utils import timezone
 from apps.accounts import access
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached
 from apps.dosing.escalation import MISSED_OUTCOMES
 from apps.dosing.models import (
     OPEN_PLAN_STATUSES,
@@ -44,6 +47,10 @@ FILTERS = {
     "concern": "Open concern",
     "liver": "Liver test due",
 }
+
+
+SEARCH_MAX = 100
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -97,23 +104,33 @@ def _count(now: dt.datetime, days: int, outcomes: tuple[str, ...] | None) -> Coa
 
 
 def caseload_rows_for(
-    *, user: User, sort: str = "name", flag: str = "", now: dt.datetime | None = None
+    *,
+    user: User,
+    sort: str = "name",
+    flag: str = "",
+    search: str = "",
+    now: dt.datetime | None = None,
 ) -> list[CaseloadRow]:
     """Open plans of the active patients this clinician is responsible for (access.py), with
-    adherence and risk flags. Unknown sort or filter values fall back to the defaults."""
+    adherence and risk flags. Unknown sort or filter values fall back to the defaults; a search
+    keeps the patients whose name contains it."""
     access.ensure(user.role == Role.CLINICIAN)
     sort = sort if sort in SORTS else "name"
     flag = flag if flag in FILTERS else ""
     now = now or timezone.now()
-    clinic = clinic_settings_get()
+    # A page: the kept settings row will do (apps/clinic/selectors.py).
+    clinic = clinic_settings_cached()
     last_taken = DoseOutcome.objects.filter(
         dose__plan_id=OuterRef("pk"), is_current=True, outcome__in=TAKEN_OUTCOMES
     ).order_by("-taken_at", "-pk")
+    search = search.strip()[:SEARCH_MAX]
+    matching = TreatmentPlan.objects.filter(
+        patient__in=access.patients_managed_by(user), status__in=OPEN_PLAN_STATUSES
+    )
+    if search:
+        matching = matching.filter(patient__full_name__icontains=search)
     plans = (
-        TreatmentPlan.objects.filter(
-            patient__in=access.patients_managed_by(user), status__in=OPEN_PLAN_STATUSES
-        )
-        .annotate(
+        matching.annotate(
             taken_7=_count(now, 7, TAKEN_OUTCOMES),
             due_7=_count(now, 7, None),
             taken_30=_count(now, 30, TAKEN_OUTCOMES),
@@ -193,3 +210,30 @@ def caseload_rows_for(
         "missed_week": lambda r: (-r.missed_week, r.name),
     }
     return sorted(rows, key=keys[sort])
+
+
+def caseload_page(*, user: User, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of the caseload table and its controls, from the query string (?sort=, ?flag=,
+    ?q=, ?page=). Shared by the caseload page and the clinician's dashboard; anything unknown
+    falls back to the defaults, so a hand-edited address never fails."""
+    sort = params.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    flag = params.get("flag", "")
+    flag = flag if flag in FILTERS else ""
+    search = params.get("q", "").strip()[:SEARCH_MAX]
+    rows = caseload_rows_for(user=user, sort=sort, flag=flag, search=search)
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    kept = {k: v for k, v in (("sort", sort), ("flag", flag), ("q", search)) if v}
+    return {
+        "rows": list(page.object_list),
+        "all_rows": rows,
+        "page": page,
+        "total": len(rows),
+        "sort": sort,
+        "flag": flag,
+        "q": search,
+        "flag_label": FILTERS[flag],
+        "sorts": SORTS,
+        "filters": FILTERS,
+        "query": urlencode(kept),
+    }

@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.clinic.selectors import clinic_settings_cached
 from apps.core.panels import Panel
 from apps.dosing import presenters, selectors
+from apps.dosing.caseload import CaseloadRow, caseload_page
 from apps.dosing.models import (
     OPEN_PLAN_STATUSES,
     TAKEN_OUTCOMES,
@@ -91,9 +92,11 @@ def supervisor_today(user: User) -> Panel | None:
     return Panel(template="dosing/_supervisor_panel.html", context={"rows": rows}, order=10)
 
 
-def clinician_plans(user: User) -> Panel | None:
-    """Patients found eligible who have no plan yet, and patients on treatment (links to their
-    plans)."""
+def clinician_treatment(user: User) -> list[Panel]:
+    """Two panels from one read of the caseload: in the day's worklist, patients found eligible
+    with no plan yet, patients unprotected now and liver tests due; below it, the first page of
+    the treatment caseload (sortable, filterable and searchable in place; escalation:caseload
+    serves the other pages and the no-script path)."""
     visible = access.patients_visible_to(user)
     open_plan = TreatmentPlan.objects.filter(patient=OuterRef("pk"), status__in=OPEN_PLAN_STATUSES)
     to_start = list(
@@ -101,15 +104,19 @@ def clinician_plans(user: User) -> Panel | None:
         .exclude(Exists(open_plan))
         .order_by("full_name", "pk")[:20]
     )
-    plans = list(
-        TreatmentPlan.objects.filter(patient__in=visible, status__in=OPEN_PLAN_STATUSES)
-        .select_related("patient")
-        .order_by("patient__full_name", "pk")[:50]
-    )
-    if not to_start and not plans:
-        return None
-    return Panel(
-        template="dosing/_clinician_panel.html",
-        context={"to_start": to_start, "plans": plans},
-        order=30,
-    )
+    caseload = caseload_page(user=user, params={})
+    rows: list[CaseloadRow] = caseload["all_rows"]
+    unprotected = [r for r in rows if r.unprotected]
+    liver_due = [r for r in rows if r.liver_due is not None]
+    panels = []
+    if to_start or unprotected or liver_due:
+        panels.append(
+            Panel(
+                template="dosing/_clinician_panel.html",
+                context={"to_start": to_start, "unprotected": unprotected, "liver_due": liver_due},
+                order=5,
+            )
+        )
+    if rows:
+        panels.append(Panel(template="dosing/_caseload_panel.html", context=caseload, order=90))
+    return panels
