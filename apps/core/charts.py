@@ -57,7 +57,5 @@ def percent_bars(title: str, summary: str, bars: list[Bar]) -> BarChart:
                 label_x=round(x + slot * 0.35, 1),
             )
         )
-    grid = tuple(
-        (round(TOP + plot_height * (1 - p / 100), 1), f"{p}%") for p in (0, 50, 100)
-    )
+    grid = tuple((round(TOP + plot_height * (1 - p / 100), 1), f"{p}%") for p in (0, 50, 100))
     return BarChart(title=title, summary=summary, bars=placed, gridlines=grid)

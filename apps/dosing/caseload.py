@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -129,48 +128,45 @@ def caseload_rows_for(
     )
     if search:
         matching = matching.filter(patient__full_name__icontains=search)
-    plans = (
-        matching.annotate(
-            taken_7=_count(now, 7, TAKEN_OUTCOMES),
-            due_7=_count(now, 7, None),
-            taken_30=_count(now, 30, TAKEN_OUTCOMES),
-            due_30=_count(now, 30, None),
-            missed_week=_count(now, 7, MISSED_OUTCOMES),
-            last_at=Subquery(last_taken.values("taken_at")[:1]),
-            last_mg=Subquery(last_taken.values("dose__mg")[:1]),
-            open_concern=Exists(
-                Task.objects.filter(
-                    patient_id=OuterRef("patient_id"), kind="dosing.concern", status="open"
-                )
-            ),
-            start=Subquery(
-                PlanVersion.objects.filter(plan=OuterRef("pk"))
-                .order_by("-number")
-                .values("treatment_start")[:1]
-            ),
-            last_lft=Subquery(
-                LiverFunctionTest.objects.filter(patient_id=OuterRef("patient_id"))
-                .order_by()
-                .values("patient_id")
-                .annotate(m=Max("taken_on"))
-                .values("m")
-            ),
-        )
-        .values_list(
-            "patient_id",
-            "patient__full_name",
-            "status",
-            "taken_7",
-            "due_7",
-            "taken_30",
-            "due_30",
-            "missed_week",
-            "last_at",
-            "last_mg",
-            "open_concern",
-            "start",
-            "last_lft",
-        )
+    plans = matching.annotate(
+        taken_7=_count(now, 7, TAKEN_OUTCOMES),
+        due_7=_count(now, 7, None),
+        taken_30=_count(now, 30, TAKEN_OUTCOMES),
+        due_30=_count(now, 30, None),
+        missed_week=_count(now, 7, MISSED_OUTCOMES),
+        last_at=Subquery(last_taken.values("taken_at")[:1]),
+        last_mg=Subquery(last_taken.values("dose__mg")[:1]),
+        open_concern=Exists(
+            Task.objects.filter(
+                patient_id=OuterRef("patient_id"), kind="dosing.concern", status="open"
+            )
+        ),
+        start=Subquery(
+            PlanVersion.objects.filter(plan=OuterRef("pk"))
+            .order_by("-number")
+            .values("treatment_start")[:1]
+        ),
+        last_lft=Subquery(
+            LiverFunctionTest.objects.filter(patient_id=OuterRef("patient_id"))
+            .order_by()
+            .values("patient_id")
+            .annotate(m=Max("taken_on"))
+            .values("m")
+        ),
+    ).values_list(
+        "patient_id",
+        "patient__full_name",
+        "status",
+        "taken_7",
+        "due_7",
+        "taken_30",
+        "due_30",
+        "missed_week",
+        "last_at",
+        "last_mg",
+        "open_concern",
+        "start",
+        "last_lft",
     )
     today = timezone.localdate()
     rows = []

@@ -66,8 +66,8 @@ def supervisor_today(user: User) -> Panel | None:
         ).values_list("dose__patient_id", flat=True)
     )
     by_patient: dict[int, list[ScheduledDose]] = {p.pk: [] for p in patients}
-    for dose in doses:
-        by_patient[dose.patient_id].append(dose)
+    for each in doses:
+        by_patient[each.patient_id].append(each)
     rows = []
     for patient in patients:
         today = selectors.patient_today(patient, now)

@@ -436,7 +436,7 @@ DAY_MARKS: dict[str, tuple[str, str]] = {
     Outcome.MISSED: ("✗", "Missed"),
     "pending": ("?", "Not recorded"),
     "due": ("·", "Due later"),
-    "none": ("–", "No dose"),
+    "none": ("\u2013", "No dose"),  # an en dash
 }
 
 
