@@ -110,11 +110,18 @@
         return { done: true, text: "Sent" };
       }
       if (response.status === 409) {
-        var who = data && (data.recorded_by || data.recorded_by_name);
-        return {
-          done: true,
-          text: who ? "This dose was already recorded by " + who + "." : "This dose was already recorded."
-        };
+        // Recorded already, perhaps by someone else: say who, in the API's words if it has them.
+        var who = data && (data.recorded_by_name || data.recorded_by);
+        if (typeof who === "string" && who) {
+          return { done: true, text: "This dose was already recorded by " + who + "." };
+        }
+        if (data && typeof data.detail === "string") {
+          return { done: true, text: data.detail };
+        }
+        return { done: true, text: "This dose was already recorded." };
+      }
+      if (response.status === 404 || response.status === 405) {
+        return { done: true, text: "This dose could not be sent. Open it again and record it there." };
       }
       if (response.status >= 500) {
         return { done: false };
