@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, role_required
-from apps.audit.services import audit_read
+from apps.audit.services import audit_read, audit_read_list
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
 from apps.dosing import concerns, mood
@@ -159,6 +159,11 @@ def task_close(request: AuthedRequest, urgent_task_id: int) -> HttpResponse:
 @require_GET
 def caseload(request: AuthedRequest) -> HttpResponse:
     context = caseload_page(user=request.user, params=request.GET)
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[r.patient_id for r in context["rows"]],
+        what="treatment_caseload",
+    )
     # htmx (sorting, filtering, searching, paging in place) gets the table alone.
     template = "dosing/_caseload_table.html" if request.htmx else "dosing/caseload.html"
     return render(request, template, context)

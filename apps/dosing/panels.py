@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts import access
 from apps.accounts.models import User
+from apps.audit.services import audit_read_list
 from apps.clinic.selectors import clinic_settings_cached
 from apps.core.panels import Panel
 from apps.dosing import presenters, selectors
@@ -92,6 +93,9 @@ def supervisor_today(user: User) -> Panel | None:
     return Panel(template="dosing/_supervisor_panel.html", context={"rows": rows}, order=10)
 
 
+LIST_MAX = 10
+
+
 def clinician_treatment(user: User) -> list[Panel]:
     """Two panels from one read of the caseload: in the day's worklist, patients found eligible
     with no plan yet, patients unprotected now and liver tests due; below it, the first page of
@@ -106,14 +110,30 @@ def clinician_treatment(user: User) -> list[Panel]:
     )
     caseload = caseload_page(user=user, params={})
     rows: list[CaseloadRow] = caseload["all_rows"]
-    unprotected = [r for r in rows if r.unprotected]
-    liver_due = [r for r in rows if r.liver_due is not None]
+    # The first few of each; the caseload, filtered, has the rest.
+    every_unprotected = [r for r in rows if r.unprotected]
+    every_liver_due = [r for r in rows if r.liver_due is not None]
+    unprotected, liver_due = every_unprotected[:LIST_MAX], every_liver_due[:LIST_MAX]
+    # What the clinician sees of each patient here is part of their record: each patient shown
+    # finds it on their "who has seen my record" page.
+    shown = {p.pk for p in to_start} | {r.patient_id for r in unprotected + liver_due}
+    audit_read_list(
+        actor=user,
+        patient_ids=shown | {r.patient_id for r in caseload["rows"]},
+        what="clinician_dashboard",
+    )
     panels = []
     if to_start or unprotected or liver_due:
         panels.append(
             Panel(
                 template="dosing/_clinician_panel.html",
-                context={"to_start": to_start, "unprotected": unprotected, "liver_due": liver_due},
+                context={
+                    "to_start": to_start,
+                    "unprotected": unprotected,
+                    "unprotected_more": len(every_unprotected) - len(unprotected),
+                    "liver_due": liver_due,
+                    "liver_due_more": len(every_liver_due) - len(liver_due),
+                },
                 order=5,
             )
         )

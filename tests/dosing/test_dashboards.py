@@ -214,3 +214,20 @@ def test_the_icons_are_the_sizes_they_claim():
         with Image.open(icons / f"icon-{size}.png") as image:
             assert image.size == (size, size)
     assert (icons / "icon.svg").read_text().startswith("<svg")
+
+
+def test_the_caseload_on_the_dashboard_and_its_page_is_an_audited_read(
+    client, started, clinician, patient
+):
+    from apps.audit.models import AuditEvent
+
+    client.force_login(clinician)
+    for url, what in (
+        (reverse("core:clinician-dashboard"), "clinician_dashboard"),
+        (reverse("escalation:caseload"), "treatment_caseload"),
+    ):
+        client.get(url)
+        seen = AuditEvent.objects.filter(
+            action="audit.list_viewed", actor=clinician, detail__what=what
+        )
+        assert list(seen.values_list("patient_id", flat=True)) == [patient.pk]

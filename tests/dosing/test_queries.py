@@ -69,9 +69,9 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, supervisor):
         counts.append(_count(client, reverse("core:clinician-dashboard")))
     # session, user, two-factor check, urgent tasks, intake queue, treatment panels (patients
     # ready to start, the caseload rows in one query), the appointments panel (today, caseload,
-    # cadence starts: plans and intake decisions, counselling plans, bookings), unread
-    # notifications, consents to confirm
-    assert counts == [15, 15]
+    # cadence starts: plans and intake decisions, counselling plans, bookings), the read-audit
+    # rows of the patients shown (one insert), unread notifications, consents to confirm
+    assert counts == [16, 16]
     assert counts[0] == counts[1], counts
 
 
