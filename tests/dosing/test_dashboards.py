@@ -231,3 +231,15 @@ def test_the_caseload_on_the_dashboard_and_its_page_is_an_audited_read(
             action="audit.list_viewed", actor=clinician, detail__what=what
         )
         assert list(seen.values_list("patient_id", flat=True)) == [patient.pk]
+
+
+def test_only_a_supervisors_confirmation_goes_to_the_offline_queue(
+    client, started, patient, supervisor, clock
+):
+    _day2(clock)
+    dose = dose_on(started, DAY2)
+    url = reverse("dosing:dose-record", args=[dose.pk]) + "?outcome=vomited"
+    client.force_login(patient)
+    assert "data-dose-outcome" not in client.get(url).content.decode()
+    client.force_login(supervisor)
+    assert f'data-dose-outcome="{dose.pk}"' in client.get(url).content.decode()
