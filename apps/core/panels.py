@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    # Lower comes first; urgent panels use 0.
+    # Lower comes first; urgent panels use 0. On the clinician's dashboard, panels below
+    # LATER make the day's worklist and the rest follow it.
     order: int = 50
+
+
+LATER = 80
 
 
 PROVIDERS: dict[str, list[str]] = {
@@ -42,18 +46,29 @@ PROVIDERS: dict[str, list[str]] = {
     "clinician": [
         "apps.worklist.panels.urgent_tasks",
         "apps.intake.panels.clinician_queue",
-        "apps.dosing.panels.clinician_plans",
+        "apps.dosing.panels.clinician_treatment",
         "apps.counselling.panels.clinician_today",
     ],
 }
 
 
+# A provider gives one panel, none, or several (when one read serves panels in different
+# places, such as the worklist's "unprotected now" and the caseload table below it).
+Provider = Callable[["User"], "Panel | list[Panel] | None"]
+
+
 @cache
-def _providers(role: str) -> list[Callable[[User], Panel | None]]:
+def _providers(role: str) -> list[Provider]:
     return [import_string(path) for path in PROVIDERS.get(role, [])]
 
 
 def panels_for(user: User) -> list[Panel]:
     """The panels for this user's dashboard, most urgent first."""
-    found = [panel for provider in _providers(user.role) if (panel := provider(user)) is not None]
+    found: list[Panel] = []
+    for provider in _providers(user.role):
+        given = provider(user)
+        if isinstance(given, Panel):
+            found.append(given)
+        elif given:
+            found.extend(given)
     return sorted(found, key=lambda p: p.order)

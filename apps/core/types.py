@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from apps.accounts.models import User
 
 
@@ -14,3 +16,4 @@ class AuthedRequest(HttpRequest):
     """A request whose user has signed in (views behind @role_required)."""
 
     user: User
+    htmx: HtmxDetails  # set by django_htmx's middleware: truthy when htmx made the request

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -13,7 +14,7 @@ from apps.accounts import selectors as account_selectors
 from apps.accounts import words as account_words
 from apps.accounts.access import Role, public, role_required
 from apps.audit.services import audit_read_list
-from apps.core.panels import panels_for
+from apps.core.panels import LATER, panels_for
 from apps.core.types import AuthedRequest
 
 DASHBOARDS = {
@@ -39,6 +40,33 @@ def theme(request: HttpRequest) -> HttpResponse:
     clinic = clinic_settings_cached()
     css = f":root {{ --brand: {clinic.brand_colour}; --accent: {clinic.accent_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@public
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest, so the portal can be added to a phone's home screen under the
+    clinic's name and colour. It opens on each person's own dashboard."""
+    from apps.clinic.selectors import clinic_settings_cached
+
+    clinic = clinic_settings_cached()
+    data = {
+        "name": clinic.name,
+        "short_name": (clinic.short_name or clinic.name)[:12],
+        "start_url": reverse("core:dashboard"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": clinic.brand_colour,
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -99,14 +127,16 @@ def supervisor_dashboard(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_GET
 def clinician_dashboard(request: AuthedRequest) -> HttpResponse:
+    """The day's worklist first (urgent tasks, intake reviews, unprotected patients, overdue
+    counselling, tests due), then the caseload."""
     to_confirm = account_selectors.consents_to_confirm_for(user=request.user)
-    patients = account_selectors.caseload_list_for(user=request.user)
+    panels = panels_for(request.user)
     return render(
         request,
         "core/clinician_dashboard.html",
         {
             "to_confirm": to_confirm,
-            "patient_count": patients.count(),
-            "panels": panels_for(request.user),
+            "today_panels": [p for p in panels if p.order < LATER],
+            "later_panels": [p for p in panels if p.order >= LATER],
         },
     )

@@ -17,7 +17,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.services import audit_read
 from apps.clinic.models import ClinicSettings
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached, clinic_settings_get
 from apps.counselling.cadence import Cadence, next_due
 from apps.counselling.models import (
     AvailabilityException,
@@ -90,7 +90,8 @@ def due_for_patients(patients: list[User], *, now: dt.datetime | None = None) ->
     starts = cadence_starts_for(patients)
     if not starts:
         return {}
-    clinic = clinic_settings_get()
+    # Shown on pages and dashboards: the kept settings row will do.
+    clinic = clinic_settings_cached()
     plans = {p.pk: p for p in CounsellingPlan.objects.filter(patient_id__in=list(starts))}
     zones = {p.pk: zone_of(p.time_zone) for p in patients}
     sessions: dict[int, list[dt.date]] = defaultdict(list)

@@ -5,10 +5,12 @@ rows, whatever the caseload; sorting and filtering use allow-listed values only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils import timezone
 from apps.accounts import access
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached
 from apps.dosing.escalation import MISSED_OUTCOMES
 from apps.dosing.models import (
     OPEN_PLAN_STATUSES,
@@ -44,6 +46,10 @@ FILTERS = {
     "concern": "Open concern",
     "liver": "Liver test due",
 }
+
+
+SEARCH_MAX = 100
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -97,63 +103,70 @@ def _count(now: dt.datetime, days: int, outcomes: tuple[str, ...] | None) -> Coa
 
 
 def caseload_rows_for(
-    *, user: User, sort: str = "name", flag: str = "", now: dt.datetime | None = None
+    *,
+    user: User,
+    sort: str = "name",
+    flag: str = "",
+    search: str = "",
+    now: dt.datetime | None = None,
 ) -> list[CaseloadRow]:
     """Open plans of the active patients this clinician is responsible for (access.py), with
-    adherence and risk flags. Unknown sort or filter values fall back to the defaults."""
+    adherence and risk flags. Unknown sort or filter values fall back to the defaults; a search
+    keeps the patients whose name contains it."""
     access.ensure(user.role == Role.CLINICIAN)
     sort = sort if sort in SORTS else "name"
     flag = flag if flag in FILTERS else ""
     now = now or timezone.now()
-    clinic = clinic_settings_get()
+    # A page: the kept settings row will do (apps/clinic/selectors.py).
+    clinic = clinic_settings_cached()
     last_taken = DoseOutcome.objects.filter(
         dose__plan_id=OuterRef("pk"), is_current=True, outcome__in=TAKEN_OUTCOMES
     ).order_by("-taken_at", "-pk")
-    plans = (
-        TreatmentPlan.objects.filter(
-            patient__in=access.patients_managed_by(user), status__in=OPEN_PLAN_STATUSES
-        )
-        .annotate(
-            taken_7=_count(now, 7, TAKEN_OUTCOMES),
-            due_7=_count(now, 7, None),
-            taken_30=_count(now, 30, TAKEN_OUTCOMES),
-            due_30=_count(now, 30, None),
-            missed_week=_count(now, 7, MISSED_OUTCOMES),
-            last_at=Subquery(last_taken.values("taken_at")[:1]),
-            last_mg=Subquery(last_taken.values("dose__mg")[:1]),
-            open_concern=Exists(
-                Task.objects.filter(
-                    patient_id=OuterRef("patient_id"), kind="dosing.concern", status="open"
-                )
-            ),
-            start=Subquery(
-                PlanVersion.objects.filter(plan=OuterRef("pk"))
-                .order_by("-number")
-                .values("treatment_start")[:1]
-            ),
-            last_lft=Subquery(
-                LiverFunctionTest.objects.filter(patient_id=OuterRef("patient_id"))
-                .order_by()
-                .values("patient_id")
-                .annotate(m=Max("taken_on"))
-                .values("m")
-            ),
-        )
-        .values_list(
-            "patient_id",
-            "patient__full_name",
-            "status",
-            "taken_7",
-            "due_7",
-            "taken_30",
-            "due_30",
-            "missed_week",
-            "last_at",
-            "last_mg",
-            "open_concern",
-            "start",
-            "last_lft",
-        )
+    search = search.strip()[:SEARCH_MAX]
+    matching = TreatmentPlan.objects.filter(
+        patient__in=access.patients_managed_by(user), status__in=OPEN_PLAN_STATUSES
+    )
+    if search:
+        matching = matching.filter(patient__full_name__icontains=search)
+    plans = matching.annotate(
+        taken_7=_count(now, 7, TAKEN_OUTCOMES),
+        due_7=_count(now, 7, None),
+        taken_30=_count(now, 30, TAKEN_OUTCOMES),
+        due_30=_count(now, 30, None),
+        missed_week=_count(now, 7, MISSED_OUTCOMES),
+        last_at=Subquery(last_taken.values("taken_at")[:1]),
+        last_mg=Subquery(last_taken.values("dose__mg")[:1]),
+        open_concern=Exists(
+            Task.objects.filter(
+                patient_id=OuterRef("patient_id"), kind="dosing.concern", status="open"
+            )
+        ),
+        start=Subquery(
+            PlanVersion.objects.filter(plan=OuterRef("pk"))
+            .order_by("-number")
+            .values("treatment_start")[:1]
+        ),
+        last_lft=Subquery(
+            LiverFunctionTest.objects.filter(patient_id=OuterRef("patient_id"))
+            .order_by()
+            .values("patient_id")
+            .annotate(m=Max("taken_on"))
+            .values("m")
+        ),
+    ).values_list(
+        "patient_id",
+        "patient__full_name",
+        "status",
+        "taken_7",
+        "due_7",
+        "taken_30",
+        "due_30",
+        "missed_week",
+        "last_at",
+        "last_mg",
+        "open_concern",
+        "start",
+        "last_lft",
     )
     today = timezone.localdate()
     rows = []
@@ -193,3 +206,30 @@ def caseload_rows_for(
         "missed_week": lambda r: (-r.missed_week, r.name),
     }
     return sorted(rows, key=keys[sort])
+
+
+def caseload_page(*, user: User, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of the caseload table and its controls, from the query string (?sort=, ?flag=,
+    ?q=, ?page=). Shared by the caseload page and the clinician's dashboard; anything unknown
+    falls back to the defaults, so a hand-edited address never fails."""
+    sort = params.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    flag = params.get("flag", "")
+    flag = flag if flag in FILTERS else ""
+    search = params.get("q", "").strip()[:SEARCH_MAX]
+    rows = caseload_rows_for(user=user, sort=sort, flag=flag, search=search)
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    kept = {k: v for k, v in (("sort", sort), ("flag", flag), ("q", search)) if v}
+    return {
+        "rows": list(page.object_list),
+        "all_rows": rows,
+        "page": page,
+        "total": len(rows),
+        "sort": sort,
+        "flag": flag,
+        "q": search,
+        "flag_label": FILTERS[flag],
+        "sorts": SORTS,
+        "filters": FILTERS,
+        "query": urlencode(kept),
+    }

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.access import Role, role_required
-from apps.audit.services import audit_read
+from apps.audit.services import audit_read, audit_read_list
 from apps.core.exceptions import ServiceError
 from apps.core.types import AuthedRequest
 from apps.dosing import concerns, mood
-from apps.dosing.caseload import FILTERS, SORTS, caseload_rows_for
+from apps.dosing.caseload import caseload_page
 from apps.dosing.escalation_models import Worry
 from apps.intake import instruments
 from apps.worklist.kinds import OUTCOMES, kind_title
@@ -158,21 +158,15 @@ def task_close(request: AuthedRequest, urgent_task_id: int) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_GET
 def caseload(request: AuthedRequest) -> HttpResponse:
-    sort = request.GET.get("sort", "name")
-    flag = request.GET.get("flag", "")
-    rows = caseload_rows_for(user=request.user, sort=sort, flag=flag)
-    return render(
-        request,
-        "dosing/caseload.html",
-        {
-            "rows": rows,
-            "sort": sort if sort in SORTS else "name",
-            "flag": flag if flag in FILTERS else "",
-            "flag_label": FILTERS.get(flag, FILTERS[""]),
-            "sorts": SORTS,
-            "filters": FILTERS,
-        },
+    context = caseload_page(user=request.user, params=request.GET)
+    audit_read_list(
+        actor=request.user,
+        patient_ids=[r.patient_id for r in context["rows"]],
+        what="treatment_caseload",
     )
+    # htmx (sorting, filtering, searching, paging in place) gets the table alone.
+    template = "dosing/_caseload_table.html" if request.htmx else "dosing/caseload.html"
+    return render(request, template, context)
 
 
 class MoodForm(forms.Form):

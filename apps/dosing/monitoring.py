@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.clinic.models import ClinicSettings
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached, clinic_settings_get
 from apps.core.panels import Panel
 from apps.dosing.escalation_models import MoodCheck
 from apps.dosing.models import OPEN_PLAN_STATUSES, PlanStatus, PlanVersion, TreatmentPlan
@@ -103,7 +103,8 @@ def monitoring_due_for(*, patient: User, today: dt.date | None = None) -> list[D
     )
     if version is None:
         return []
-    clinic = clinic_settings_get()
+    # Shown on pages: the kept settings row will do.
+    clinic = clinic_settings_cached()
     today = today or timezone.localdate()
     start = version.treatment_start
     last_lft: dt.date | None = getattr(version, "last_lft", None)

@@ -15,6 +15,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.clinic.models import ClinicSettings
 from apps.clinic.selectors import clinic_settings_get
+from apps.core.charts import Bar, BarChart, percent_bars
 from apps.dosing import selectors
 from apps.dosing.models import (
     TAKEN_OUTCOMES,
@@ -331,3 +332,137 @@ def plan_page(*, plan: TreatmentPlan, now: dt.datetime | None = None) -> dict[st
         "is_protected": protection.is_protected(now),
         "supervision_time": time_words(versions[0].supervision_time) if versions else "",
     }
+
+
+def adherence_sentence(
+    doses: list[ScheduledDose], *, today: dt.date, days: int, now: dt.datetime
+) -> str:
+    """ "In the last 7 days you took 6 of 7 doses (86%)." """
+    since = today - dt.timedelta(days=days - 1)
+    due = [d for d in doses if since <= d.local_date <= today and d.due_at <= now]
+    if not due:
+        return f"No doses were due in the last {days} days."
+    taken = sum(1 for d in due if (o := _current(d)) is not None and o.is_taken)
+    percent = round(100 * taken / len(due))
+    return f"In the last {days} days you took {taken} of {len(due)} doses ({percent}%)."
+
+
+def weekly_adherence(
+    doses: list[ScheduledDose], *, today: dt.date, weeks: int, now: dt.datetime
+) -> list[Bar]:
+    """Doses taken out of doses due, week by week (oldest first), the last week ending today."""
+    bars = []
+    for back in range(weeks - 1, -1, -1):
+        end = today - dt.timedelta(days=7 * back)
+        start = end - dt.timedelta(days=6)
+        due = [d for d in doses if start <= d.local_date <= end and d.due_at <= now]
+        taken = sum(1 for d in due if (o := _current(d)) is not None and o.is_taken)
+        percent = round(100 * taken / len(due)) if due else None
+        words = f"{taken} of {len(due)} doses taken ({percent}%)" if due else "No doses due"
+        bars.append(Bar(label=f"{start.day} {start:%b}", words=words, percent=percent))
+    return bars
+
+
+def adherence_chart(
+    doses: list[ScheduledDose], *, today: dt.date, now: dt.datetime, weeks: int = 12
+) -> BarChart:
+    """The patient's weekly adherence as a bar chart with its table."""
+    bars = weekly_adherence(doses, today=today, weeks=weeks, now=now)
+    counted = [b for b in bars if b.percent is not None]
+    if counted:
+        summary = f"Most recent week: {counted[-1].words}."
+    else:
+        summary = "No doses were due in these weeks."
+    return percent_bars(f"Doses taken each week, the last {weeks} weeks", summary, bars)
+
+
+def patient_summary(
+    *, patient: User, plan: TreatmentPlan, clinic: ClinicSettings, now: dt.datetime
+) -> dict[str, Any]:
+    """The dashboard's dose card: today's dose and who supervises it, protection in words,
+    streak, adherence and the weekly chart. Fixed queries: doses with their outcomes (2), the
+    version's supervisors (1), the last taken and witnessed doses (2)."""
+    zone = patient.time_zone
+    today = selectors.patient_today(patient, now)
+    doses = list(
+        selectors.doses_with_outcomes(
+            ScheduledDose.objects.filter(
+                plan=plan, local_date__gte=today - dt.timedelta(days=83), local_date__lte=today
+            ).select_related("version")
+        )
+    )
+    today_dose = next((d for d in doses if d.local_date == today), None)
+    protection = selectors.protection_for(patient_id=patient.pk, clinic=clinic)
+    first_pending = protection.last_taken is None
+    supervisors: list[str] = []
+    clinic_supervision = False
+    if today_dose is not None:
+        supervisors = [u.full_name for u in today_dose.version.supervisors.all()]
+        clinic_supervision = today_dose.version.clinic_supervision
+    return {
+        "today": (
+            dose_row(
+                today_dose,
+                zone=zone,
+                now=now,
+                clinic=clinic,
+                role=Role.PATIENT,
+                first_pending=first_pending,
+            )
+            if today_dose
+            else None
+        ),
+        "supervisors": supervisors,
+        "clinic_supervision": clinic_supervision,
+        "protected_until": (
+            when_words_dated(protection.protected_until, zone)
+            if protection.protected_until
+            else None
+        ),
+        "is_protected": protection.is_protected(now),
+        "streak": streak(doses, now=now, late_hours=clinic.dose_late_hours),
+        "adherence_7": adherence_sentence(doses, today=today, days=7, now=now),
+        "adherence_30": adherence_sentence(doses, today=today, days=30, now=now),
+        "chart": adherence_chart(doses, today=today, now=now),
+    }
+
+
+# Each day's mark: an icon (shape, not colour alone) and its words.
+DAY_MARKS: dict[str, tuple[str, str]] = {
+    Outcome.WITNESSED: ("✓", "Taken, witnessed"),
+    Outcome.SELF_REPORTED: ("✓", "Taken, not supervised"),
+    Outcome.REFUSED: ("✗", "Refused"),
+    Outcome.VOMITED: ("!", "Vomited or spat out"),
+    Outcome.MISSED: ("✗", "Missed"),
+    "pending": ("?", "Not recorded"),
+    "due": ("·", "Due later"),
+    "none": ("\u2013", "No dose"),  # an en dash
+}
+
+
+def day_strip(
+    doses: list[ScheduledDose], *, today: dt.date, now: dt.datetime, days: int = 14
+) -> list[dict[str, str]]:
+    """The last `days` days, oldest first, each with an icon, a short label and words."""
+    by_day = {d.local_date: d for d in doses}
+    strip = []
+    for back in range(days - 1, -1, -1):
+        day = today - dt.timedelta(days=back)
+        dose = by_day.get(day)
+        outcome = _current(dose) if dose else None
+        if dose is None:
+            code = "none"
+        elif outcome is not None:
+            code = outcome.outcome
+        else:
+            code = "due" if dose.due_at > now else "pending"
+        icon, words = DAY_MARKS[code]
+        strip.append(
+            {
+                "code": code,
+                "icon": icon,
+                "short": f"{day:%a}"[:2] + f" {day.day}",
+                "words": f"{day:%A} {day.day} {day:%B}: {words}",
+            }
+        )
+    return strip

@@ -32,7 +32,7 @@ from apps.accounts import access
 from apps.accounts.models import SupervisorConsent, User, active_consent_q
 from apps.accounts.roles import Role
 from apps.clinic.models import ClinicSettings
-from apps.clinic.selectors import clinic_settings_get
+from apps.clinic.selectors import clinic_settings_cached, clinic_settings_get
 from apps.dosing.models import (
     OPEN_PLAN_STATUSES,
     TAKEN_OUTCOMES,
@@ -236,7 +236,10 @@ def protection_facts(patient_id: int) -> Any:
     stopped = plan.status in (PlanStatus.STOPPED, PlanStatus.DISCHARGED)
     return ProtectionFacts(
         treatment_stopped=stopped,
-        protected_until=protection_for(patient_id=patient_id).protected_until,
+        # A page, so the kept settings row will do (apps/clinic/selectors.py).
+        protected_until=protection_for(
+            patient_id=patient_id, clinic=clinic_settings_cached()
+        ).protected_until,
     )
 
 

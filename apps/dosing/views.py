@@ -25,6 +25,7 @@ from apps.core.timefmt import when
 from apps.core.types import AuthedRequest
 from apps.dosing import forms, presenters, selectors, services
 from apps.dosing.models import OPEN_PLAN_STATUSES, Change, TreatmentPlan
+from apps.dosing.schedule import time_words
 
 # --- Patient ------------------------------------------------------------------------------------
 
@@ -69,12 +70,22 @@ def supervised_patient_page(request: AuthedRequest, patient: User) -> HttpRespon
 # --- Recording a dose (patient, supervisor, clinician) -----------------------------------------
 
 
-def _back(user: User, dose: Any) -> str:
+def _back(user: User, dose: Any, *, from_dashboard: bool = False) -> str:
+    if from_dashboard:
+        return reverse("core:dashboard")
     if user.role == Role.PATIENT:
         return reverse("dosing:my-doses")
     if user.role == Role.SUPERVISOR:
         return reverse("accounts:supervised-patient-detail", args=[dose.patient_id])
     return reverse("dosing:plan-detail", args=[dose.plan_id])
+
+
+def _recorded_words(user: User, dose: Any, now: dt.datetime) -> str:
+    """The banner after a new record: "Dose recorded for Sam, 9:04am" (the reader's zone)."""
+    at = time_words(now.astimezone(zoneinfo.ZoneInfo(user.time_zone)).time())
+    if user.pk == dose.patient_id:
+        return f"Your dose is recorded, {at}. Thank you."
+    return f"Dose recorded for {dose.patient.display_name}, {at}"
 
 
 def _taken_at(dose: Any, at: dt.time | None) -> dt.datetime | None:
@@ -89,13 +100,18 @@ def _taken_at(dose: Any, at: dt.time | None) -> dt.datetime | None:
 def dose_record(request: AuthedRequest, dose_id: int) -> HttpResponse:
     user = request.user
     dose = selectors.dose_get_for_recording(user=user, pk=dose_id)
+    # Only one place to go back to besides the usual page: no open redirect.
+    from_dashboard = request.GET.get("from") == "dashboard"
+    back = _back(user, dose, from_dashboard=from_dashboard)
     clinic = clinic_settings_get()
     now = timezone.now()
     late = now > dose.due_at + dt.timedelta(hours=clinic.dose_late_hours)
     allowed = presenters.ROLE_OUTCOMES.get(user.role, ())
     data = request.POST if request.method == "POST" else None
     initial = {"outcome": request.GET.get("outcome", "")}
-    form = forms.DoseRecordForm(data, initial=initial, allowed=allowed, late=late)
+    form = forms.DoseRecordForm(
+        data, initial=initial, allowed=allowed, late=late, auto_id=f"id_{dose.pk}_%s"
+    )
     existing = selectors.current_outcome(dose)
     if existing is not None:
         messages.info(
@@ -103,7 +119,7 @@ def dose_record(request: AuthedRequest, dose_id: int) -> HttpResponse:
             f"This dose was already recorded by {existing.recorded_by.display_name}: "
             f"{existing.get_outcome_display()}.",
         )
-        return HttpResponseRedirect(_back(user, dose))
+        return HttpResponseRedirect(back)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.dose_outcome_record(
@@ -117,14 +133,19 @@ def dose_record(request: AuthedRequest, dose_id: int) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            (messages.success if result.created else messages.info)(request, result.message)
-            return HttpResponseRedirect(_back(user, dose))
+            if result.created:
+                messages.success(request, _recorded_words(user, dose, timezone.now()))
+            else:
+                messages.info(request, result.message)
+            return HttpResponseRedirect(back)
     outcome = form.data.get("outcome") if form.is_bound else initial["outcome"]
     if user.role != Role.PATIENT:
         audit_read(actor=user, patient_id=dose.patient_id, what="dose_schedule")
+    # On a dashboard, htmx asks for the confirm step alone and puts it in place of the buttons.
+    template = "dosing/_dose_record_form.html" if request.htmx else "dosing/dose_record.html"
     return render(
         request,
-        "dosing/dose_record.html",
+        template,
         {
             "form": form,
             "dose": presenters.dose_row(
@@ -135,7 +156,8 @@ def dose_record(request: AuthedRequest, dose_id: int) -> HttpResponse:
             "outcome_known": outcome in allowed,
             "choices": [(o, forms.OUTCOME_WORDS[o]) for o in allowed],
             "late": late,
-            "back": _back(user, dose),
+            "back": back,
+            "action": request.get_full_path(),
             "layout": f"layouts/{user.role}.html",
         },
     )

@@ -21,6 +21,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "core:home": EVERYONE,
     "core:healthz": EVERYONE,
     "core:theme": EVERYONE,
+    "core:manifest": EVERYONE,
     "accounts:invitation-accept": EVERYONE,
     "api:schema": EVERYONE,
     # Everyone signed in

@@ -45,11 +45,11 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
     for n in (2, 10):
         _waiting(clinician, made, n - made)
         made = n
-        # session, user, two-factor check, consents to confirm, patient count, urgent tasks
-        # panel, intake queue panel, unread notifications (header), appointments panel: today's
-        # sessions, caseload, intake decisions (none eligible here); treatment plans panel
-        # (patients ready to start, patients on treatment: apps/dosing)
-        with django_assert_num_queries(14):
+        # session, user, two-factor check, consents to confirm, urgent tasks panel, intake
+        # queue panel, unread notifications (header), appointments panel: today's sessions,
+        # caseload, intake decisions (none eligible here); treatment panels (patients ready to
+        # start, the caseload rows: apps/dosing)
+        with django_assert_num_queries(13):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 

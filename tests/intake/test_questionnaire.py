@@ -146,7 +146,11 @@ def test_the_urgent_task_is_at_the_top_of_the_clinicians_dashboard(client, patie
     )
     client.force_login(clinician)
     body = client.get(reverse("core:clinician-dashboard")).content.decode()
-    assert body.index("Urgent: act on these today") < body.index("You are the responsible")
+    # First thing after the greeting, before anything else on the dashboard.
+    greeting = body.index("<h1")
+    urgent = body.index("Urgent: act on these today")
+    assert greeting < urgent
+    assert body[greeting:urgent].count("<section") == 1  # the urgent panel's own
     assert "Thoughts of self-harm reported" in body
 
 
