@@ -1,0 +1,260 @@
+"""What the journey tests share: a `Driver` that works a page with the mouse or with the keyboard
+only, checks every new page with axe-core at phone and desktop widths, and saves screenshots.
+
+Locators go by role and by the words people see. Words that belong to pages still being reworded
+(the dashboards) are kept in `Words` below, so a change of wording is one edit here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = 360
+DESKTOP = 1280
+# The most Tab presses to reach one control: a long form page has about a hundred.
+MAX_TABS = 400
+
+
+class Words:
+    """Visible words the journeys look for, in one place (dashboards are being reworded)."""
+
+    # Patient dashboard
+    questionnaire_link = re.compile(r"questionnaire", re.I)
+    read_safety = re.compile(r"read the safety messages", re.I)
+    protected_until = re.compile(r"blocks the effect of opioids until|protected until", re.I)
+    book_session = re.compile(r"^book a session$", re.I)
+    dose_panel = re.compile(r"today's dose", re.I)
+    # Supervisor
+    raise_concern = re.compile(r"^raise a concern$", re.I)
+    witnessed_button = re.compile(r"watched|witnessed", re.I)
+    # Clinician
+    open_queue = re.compile(r"intake queue", re.I)
+    worklist = re.compile(r"^(tasks|worklist|your tasks)$", re.I)
+
+
+def focus_is_visible(page: Any) -> bool:
+    """The focused element shows the portal's focus ring (an outline of 2px or more)."""
+    return bool(
+        page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return false;
+              const s = getComputedStyle(el);
+              const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+              return outline || s.boxShadow !== 'none';
+            }"""
+        )
+    )
+
+
+@dataclass
+class Driver:
+    """Works one page as a person would: `keyboard=True` reaches every control with Tab and uses
+    it with Enter, Space (and the arrow keys inside a group of radio buttons, as the platform
+    expects), never the mouse. With `axe=True` every page seen for the first time is checked
+    with axe-core at phone and desktop widths."""
+
+    page: Any
+    base_url: str
+    keyboard: bool = False
+    axe: bool = True
+    width: int = DESKTOP
+    checked: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    unfocused: list[str] = field(default_factory=list)
+    _axe: Axe = field(default_factory=Axe)
+
+    # --- Navigation and checks ----------------------------------------------------------------
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.page_seen()
+
+    def path(self) -> str:
+        return str(self.page.url).removeprefix(self.base_url)
+
+    def page_seen(self) -> None:
+        """Check a page with axe the first time its address (numbers ignored) is seen."""
+        self.page.wait_for_load_state()
+        if not self.axe:
+            return
+        key = re.sub(r"\d+", "N", self.path().split("?")[0]) + "|" + self.page.title()
+        if key in self.checked:
+            return
+        self.checked.add(key)
+        for width in (self.width, PHONE if self.width != PHONE else DESKTOP):
+            self.page.set_viewport_size({"width": width, "height": 900})
+            results = self._axe.run(self.page)
+            if results.violations_count:
+                self.problems.append(f"{width}px {self.path()}: {results.generate_report()}")
+        self.page.set_viewport_size({"width": self.width, "height": 900})
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n\n".join(self.problems)
+        assert not self.unfocused, f"focus was not visible on: {self.unfocused}"
+
+    def screenshot(self, name: str, *, width: int) -> None:
+        """Save docs/screenshots/<name>.png at `width` (the whole page)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.set_viewport_size({"width": width, "height": 900})
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.set_viewport_size({"width": self.width, "height": 900})
+
+    @contextmanager
+    def navigates(self) -> Iterator[None]:
+        """Wrap an action that loads a new page; the new page is then checked."""
+        with self.page.expect_navigation():
+            yield
+        self.page_seen()
+
+    def nav_link(self, words: str) -> Any:
+        """A link in the main navigation (one place to change if the menu changes shape)."""
+        return self.page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name=words, exact=True
+        )
+
+    def go_home(self) -> None:
+        self.follow(self.nav_link("Home"))
+
+    # --- Keyboard -----------------------------------------------------------------------------
+
+    def _is_focused(self, handle: Any) -> bool:
+        return bool(self.page.evaluate("el => el === document.activeElement", handle))
+
+    def tab_to(self, locator: Any) -> None:
+        """Press Tab until `locator` has the focus, and check the focus can be seen."""
+        handle = locator.element_handle()
+        for _ in range(MAX_TABS):
+            if self._is_focused(handle):
+                break
+            self.page.keyboard.press("Tab")
+        else:
+            raise AssertionError(f"Tab never reached {locator} on {self.path()}")
+        if not focus_is_visible(self.page):
+            self.unfocused.append(f"{self.path()}: {handle.evaluate('el => el.outerHTML')[:120]}")
+
+    # --- Actions ------------------------------------------------------------------------------
+
+    def activate(self, locator: Any) -> None:
+        """Follow a link or press a button (Enter on the keyboard)."""
+        locator.scroll_into_view_if_needed()
+        if self.keyboard:
+            self.tab_to(locator)
+            self.page.keyboard.press("Enter")
+        else:
+            locator.click()
+
+    def follow(self, locator: Any) -> None:
+        """Activate something that loads a new page."""
+        with self.navigates():
+            self.activate(locator)
+
+    def fill(self, locator: Any, text: str) -> None:
+        if self.keyboard:
+            self.tab_to(locator)
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+        else:
+            locator.fill(text)
+
+    def tick(self, locator: Any) -> None:
+        """Tick a checkbox (Space on the keyboard)."""
+        if self.keyboard:
+            self.tab_to(locator)
+            if not locator.is_checked():
+                self.page.keyboard.press("Space")
+        else:
+            locator.check()
+        assert locator.is_checked()
+
+    def choose(self, radio: Any) -> None:
+        """Choose a radio button. By keyboard: Tab into its group, then arrow keys to it."""
+        if not self.keyboard:
+            radio.check()
+            return
+        name = radio.get_attribute("name")
+        group = self.page.locator(f'input[type="radio"][name="{name}"]')
+        # Tab stops once in a group: on its checked radio, or on its first.
+        self.tab_to_any(group)
+        target = radio.element_handle()
+        for _ in range(group.count() + 1):
+            if self._is_focused(target):
+                break
+            self.page.keyboard.press("ArrowDown")
+        if not radio.is_checked():
+            self.page.keyboard.press("Space")
+        assert radio.is_checked()
+
+    def tab_to_any(self, group: Any) -> None:
+        handles = group.element_handles()
+        for _ in range(MAX_TABS):
+            if any(self._is_focused(h) for h in handles):
+                break
+            self.page.keyboard.press("Tab")
+        else:
+            raise AssertionError(f"Tab never reached {group} on {self.path()}")
+        if not focus_is_visible(self.page):
+            self.unfocused.append(f"{self.path()}: radio group {group}")
+
+    def pick(self, select: Any, label: str) -> None:
+        """Choose an option of a drop-down list by its words (arrow keys on the keyboard)."""
+        if not self.keyboard:
+            select.select_option(label=label)
+            return
+        self.tab_to(select)
+        for _ in range(MAX_TABS):
+            if select.evaluate("el => el.options[el.selectedIndex].text") == label:
+                break
+            self.page.keyboard.press("ArrowDown")
+        else:
+            raise AssertionError(f"no option {label!r}")
+
+    def date(self, locator: Any, iso: str) -> None:
+        """Fill a date field (by keyboard: day, month and year typed as a British user would)."""
+        if not self.keyboard:
+            locator.fill(iso)
+            return
+        year, month, day = iso.split("-")
+        self.tab_to(locator)
+        self.page.keyboard.type(day + month + year)
+        assert locator.input_value() == iso, locator.input_value()
+
+    def time(self, locator: Any, hhmm: str) -> None:
+        if not self.keyboard:
+            locator.fill(hhmm)
+            return
+        self.tab_to(locator)
+        self.page.keyboard.type(hhmm.replace(":", ""))
+        assert locator.input_value() == hhmm, locator.input_value()
+
+    def fill_form(self, answers: dict[str, Any]) -> None:
+        """Answer a form from a dict of field name -> value (the questionnaire's data shape):
+        radios and checkboxes are chosen by value, dates typed, text typed. Empty answers are
+        left alone."""
+        for name, value in answers.items():
+            if value in (None, "", []):
+                continue
+            fields = self.page.locator(f'[name="{name}"]')
+            kind = fields.first.get_attribute("type") or fields.first.evaluate(
+                "el => el.tagName.toLowerCase()"
+            )
+            if kind == "radio":
+                self.choose(self.page.locator(f'input[name="{name}"][value="{value}"]'))
+            elif kind == "checkbox" and isinstance(value, list):
+                for v in value:
+                    self.tick(self.page.locator(f'input[name="{name}"][value="{v}"]'))
+            elif kind == "checkbox":
+                self.tick(fields.first)
+            elif kind == "date":
+                self.date(fields.first, str(value))
+            else:
+                self.fill(fields.first, str(value))

