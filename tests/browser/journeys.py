@@ -34,8 +34,10 @@ class Words:
     book_session = re.compile(r"^book a session$", re.I)
     dose_panel = re.compile(r"today's dose", re.I)
     # Supervisor
+    doses_today = re.compile(r"doses today", re.I)
     raise_concern = re.compile(r"^raise a concern$", re.I)
     witnessed_button = re.compile(r"watched|witnessed", re.I)
+    dose_recorded = re.compile(r"recorded\. thank you|dose recorded for", re.I)
     # Clinician
     open_queue = re.compile(r"intake queue", re.I)
     worklist = re.compile(r"^(tasks|worklist|your tasks)$", re.I)
@@ -125,6 +127,15 @@ class Driver:
     def go_home(self) -> None:
         self.follow(self.nav_link("Home"))
 
+    def sign_in(self, email: str, password: str, *, code: str | None = None) -> None:
+        """Through the real sign-in form (and the two-factor step when `code` is given)."""
+        self.fill(self.page.get_by_label(re.compile(r"e-?mail", re.I)), email)
+        self.fill(self.page.get_by_label("Password", exact=True), password)
+        self.follow(self.page.get_by_role("button", name=re.compile("^sign in$", re.I)))
+        if code is not None:
+            self.fill(self.page.get_by_label(re.compile("code", re.I)), code)
+            self.follow(self.page.get_by_role("button", name=re.compile("sign in|verify", re.I)))
+
     # --- Keyboard -----------------------------------------------------------------------------
 
     def _is_focused(self, handle: Any) -> bool:
@@ -146,11 +157,11 @@ class Driver:
 
     def activate(self, locator: Any) -> None:
         """Follow a link or press a button (Enter on the keyboard)."""
-        locator.scroll_into_view_if_needed()
         if self.keyboard:
             self.tab_to(locator)
             self.page.keyboard.press("Enter")
         else:
+            locator.scroll_into_view_if_needed()
             locator.click()
 
     def follow(self, locator: Any) -> None:
@@ -219,13 +230,18 @@ class Driver:
             raise AssertionError(f"no option {label!r}")
 
     def date(self, locator: Any, iso: str) -> None:
-        """Fill a date field (by keyboard: day, month and year typed as a British user would)."""
+        """Fill a date field (by keyboard: day, month and year typed in the order the browser's
+        own language puts them, as its user would)."""
         if not self.keyboard:
             locator.fill(iso)
             return
-        year, month, day = iso.split("-")
+        parts = dict(zip(("year", "month", "day"), iso.split("-"), strict=True))
+        order = self.page.evaluate(
+            "new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2000, 10, 22))"
+            ".filter(p => p.type !== 'literal').map(p => p.type)"
+        )
         self.tab_to(locator)
-        self.page.keyboard.type(day + month + year)
+        self.page.keyboard.type("".join(parts[p] for p in order))
         assert locator.input_value() == iso, locator.input_value()
 
     def time(self, locator: Any, hhmm: str) -> None:

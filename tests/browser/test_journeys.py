@@ -24,7 +24,9 @@ from apps.accounts import services as account_services
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.content.selectors import safety_version_current
+from apps.content.services import safety_acknowledge
 from apps.dosing import services as dosing_services
+from apps.dosing.escalation_models import Concern
 from apps.dosing.models import ScheduledDose
 from apps.intake import services as intake_services
 from apps.intake.demo import demo_answers, record_clean_results
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.browser
 # Monday 1 June 2026, 8:50am in London (7:50 UTC): before the 9:00am doses.
 NOW = dt.datetime(2026, 6, 1, 7, 50, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 1)
+YESTERDAY = TODAY - dt.timedelta(days=1)
 MODES = ["mouse", "keyboard"]
 NEW_PASSWORD = "a-new-long-password-for-the-journey"
 
@@ -65,10 +68,14 @@ def _apps():
 
 
 def drive(browser, live_server, mode: str, *, width: int) -> Driver:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    return Driver(page=page, base_url=live_server.url, keyboard=mode == "keyboard", width=width)
+    keyboard = mode == "keyboard"
+    # axe checks the pages in the mouse pass; the keyboard pass visits the same pages.
+    return Driver(
+        page=page, base_url=live_server.url, keyboard=keyboard, axe=not keyboard, width=width
+    )
 
 
 def heading(driver: Driver, words: str | re.Pattern[str]) -> Any:
@@ -145,6 +152,97 @@ def test_patient_journey(clock, browser, live_server, clinician, safety_publishe
     d.follow(d.page.get_by_role("button", name=re.compile("^Book ")).first)
     expect(d.page.get_by_text(re.compile("Appointment booked for"))).to_be_visible()
     d.assert_clean()
+
+
+# --- Supervisor ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_supervisor_journey(
+    clock, browser, live_server, patient, clinician, safety_published, mode
+):
+    # Yesterday, 8:00am: Pat is eligible and asks Sam to supervise their doses.
+    clock.move_to(NOW - dt.timedelta(days=1, minutes=50))
+    make_eligible(patient, clinician, safety_published)
+    consent = account_services.consent_grant(
+        actor=patient,
+        supervisor_name="Sam Okafor",
+        supervisor_email="sam.okafor@test.example",
+        relationship="friend",
+        expires_at=None,
+        signed=True,
+    )
+    d = drive(browser, live_server, mode, width=PHONE)
+
+    # Sam accepts the invitation and sets a password.
+    d.goto(
+        reverse(
+            "accounts:invitation-accept",
+            args=[account_services.invitation_token(consent.invitation)],
+        )
+    )
+    d.fill(d.page.get_by_label("Choose a password"), NEW_PASSWORD)
+    d.fill(d.page.get_by_label("Type the password again"), NEW_PASSWORD)
+    d.follow(d.page.get_by_role("button", name="Agree and create my account"))
+    expect(heading(d, re.compile("Sam Okafor"))).to_be_visible()
+    sam = User.objects.get(email="sam.okafor@test.example")
+
+    # The clinician confirms Sam, starts the plan, and gives the first dose at the clinic.
+    consent.refresh_from_db()
+    account_services.consent_confirm(actor=clinician, consent=consent)
+    plan = dosing_services.plan_create(
+        actor=clinician, patient=patient, data=plan_in(start=YESTERDAY, supervisors=[sam])
+    )
+    clock.move_to(NOW - dt.timedelta(days=1) + dt.timedelta(minutes=15))
+    first = ScheduledDose.objects.get(plan=plan, local_date=YESTERDAY)
+    dosing_services.dose_outcome_record(actor=clinician, dose=first, outcome="witnessed")
+
+    # This morning, 8:50am: Sam signs in and confirms today's dose.
+    clock.move_to(NOW)
+    d.goto(reverse("account_login"))
+    d.sign_in("sam.okafor@test.example", NEW_PASSWORD)
+    expect(d.page.get_by_role("heading", name=Words.doses_today)).to_be_visible()
+    d.follow(d.page.get_by_role("link", name="Pat Patient").first)
+    d.follow(d.page.get_by_role("link", name=Words.witnessed_button))
+    d.follow(d.page.get_by_role("button", name="Confirm"))
+    expect(d.page.get_by_text(Words.dose_recorded).first).to_be_visible()
+    today = ScheduledDose.objects.get(plan=plan, local_date=TODAY)
+    assert today.outcomes.get().outcome == "witnessed"
+    assert today.outcomes.get().recorded_by == sam
+    d.go_home()
+    if not d.keyboard:
+        d.screenshot("supervisor-dashboard", width=PHONE)
+
+    # Raises a concern.
+    d.follow(d.page.get_by_role("link", name="Pat Patient").first)
+    d.follow(d.page.get_by_role("link", name=Words.raise_concern))
+    d.fill(
+        d.page.get_by_label("What did you see or hear?"), "Very sleepy at the dose this morning."
+    )
+    d.choose(d.page.get_by_label("Quite worried"))
+    d.follow(d.page.get_by_role("button", name="Send to the clinic"))
+    expect(d.page.get_by_text(re.compile("Received by the clinic")).first).to_be_visible()
+    assert Concern.objects.get(patient=patient).supervisor == sam
+    d.assert_clean()
+
+
+def make_eligible(patient: User, clinician: User, safety: Any) -> None:
+    """Questionnaire sent, clean results, found eligible, safety messages read, naloxone kit."""
+    for part, answers in demo_answers(TODAY).items():
+        intake_services.questionnaire_step_save(actor=patient, step=part, answers=answers)
+    intake_services.questionnaire_submit(actor=patient)
+    record_clean_results(clinician, patient, today=dt_today())
+    intake_services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
+    safety_acknowledge(actor=patient, version=safety)
+    dosing_services.naloxone_kit_record(
+        actor=patient, patient=patient, expires_on=TODAY + dt.timedelta(days=300)
+    )
+
+
+def dt_today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def plan_in(*, start: dt.date = TODAY, supervisors=(), clinic: bool = False):
