@@ -39,8 +39,7 @@ class Words:
     witnessed_button = re.compile(r"watched|witnessed", re.I)
     dose_recorded = re.compile(r"recorded\. thank you|dose recorded for", re.I)
     # Clinician
-    open_queue = re.compile(r"intake queue", re.I)
-    worklist = re.compile(r"^(tasks|worklist|your tasks)$", re.I)
+    urgent_panel = re.compile(r"urgent", re.I)
 
 
 def focus_is_visible(page: Any) -> bool:
@@ -136,6 +135,13 @@ class Driver:
             self.fill(self.page.get_by_label(re.compile("code", re.I)), code)
             self.follow(self.page.get_by_role("button", name=re.compile("sign in|verify", re.I)))
 
+    def confirm_password_if_asked(self, password: str) -> None:
+        """Sensitive pages ask for the password again (allauth's reauthentication)."""
+        if "/reauthenticate/" not in self.path():
+            return
+        self.fill(self.page.get_by_label("Password", exact=True), password)
+        self.follow(self.page.get_by_role("button", name=re.compile("confirm", re.I)))
+
     # --- Keyboard -----------------------------------------------------------------------------
 
     def _is_focused(self, handle: Any) -> bool:
@@ -149,7 +155,11 @@ class Driver:
                 break
             self.page.keyboard.press("Tab")
         else:
-            raise AssertionError(f"Tab never reached {locator} on {self.path()}")
+            seen = []
+            for _ in range(30):
+                self.page.keyboard.press("Tab")
+                seen.append(self.page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+            raise AssertionError(f"Tab never reached {locator} on {self.path()}: {seen}")
         if not focus_is_visible(self.page):
             self.unfocused.append(f"{self.path()}: {handle.evaluate('el => el.outerHTML')[:120]}")
 
@@ -230,27 +240,54 @@ class Driver:
             raise AssertionError(f"no option {label!r}")
 
     def date(self, locator: Any, iso: str) -> None:
-        """Fill a date field (by keyboard: day, month and year typed in the order the browser's
-        own language puts them, as its user would)."""
-        if not self.keyboard:
-            locator.fill(iso)
-            return
-        parts = dict(zip(("year", "month", "day"), iso.split("-"), strict=True))
-        order = self.page.evaluate(
-            "new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2000, 10, 22))"
-            ".filter(p => p.type !== 'literal').map(p => p.type)"
-        )
-        self.tab_to(locator)
-        self.page.keyboard.type("".join(parts[p] for p in order))
-        assert locator.input_value() == iso, locator.input_value()
+        """Fill a date field ("YYYY-MM-DD")."""
+        self._typed(locator, iso, date_part=True, time_part=False)
+
+    def datetime(self, locator: Any, value: str) -> None:
+        """Fill a date-and-time field ("YYYY-MM-DDTHH:MM")."""
+        self._typed(locator, value, date_part=True, time_part=True)
 
     def time(self, locator: Any, hhmm: str) -> None:
+        """Fill a time field ("HH:MM")."""
+        self._typed(locator, hhmm, date_part=False, time_part=True)
+
+    def _typed(self, locator: Any, value: str, *, date_part: bool, time_part: bool) -> None:
+        """By keyboard, type each part in the order the browser's own language shows them
+        (day and month, 12-hour clock with am/pm where it uses one), as its user would."""
         if not self.keyboard:
-            locator.fill(hhmm)
+            locator.fill(value)
             return
+        day, _, hhmm = value.partition("T") if date_part else ("", "", value)
+        options = {}
+        if date_part:
+            options |= {"year": "numeric", "month": "2-digit", "day": "2-digit"}
+        if time_part:
+            options |= {"hour": "2-digit", "minute": "2-digit"}
+        order = self.page.evaluate(
+            "o => new Intl.DateTimeFormat(navigator.language, o)"
+            ".formatToParts(new Date(2000, 10, 22, 15, 45))"
+            ".filter(p => p.type !== 'literal').map(p => p.type)",
+            options,
+        )
+        parts: dict[str, str] = {}
+        if date_part:
+            parts |= dict(zip(("year", "month", "day"), day.split("-"), strict=True))
+        if time_part:
+            hour, minute = (int(x) for x in hhmm.split(":"))
+            twelve = "dayPeriod" in order
+            parts |= {
+                "hour": f"{(hour % 12 or 12) if twelve else hour:02d}",
+                "minute": f"{minute:02d}",
+                "dayPeriod": "P" if hour >= 12 else "A",
+            }
         self.tab_to(locator)
-        self.page.keyboard.type(hhmm.replace(":", ""))
-        assert locator.input_value() == hhmm, locator.input_value()
+        # Each part moves on to the next when full, except a year (it may have more digits):
+        # Tab moves on from it, as in any date field.
+        for n, part in enumerate(order):
+            self.page.keyboard.type(parts[part])
+            if part == "year" and n < len(order) - 1:
+                self.page.keyboard.press("Tab")
+        assert locator.input_value() == value, locator.input_value()
 
     def fill_form(self, answers: dict[str, Any]) -> None:
         """Answer a form from a dict of field name -> value (the questionnaire's data shape):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from importlib import import_module
 from typing import Any
 
 import pytest
 import time_machine
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -25,14 +27,19 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.content.selectors import safety_version_current
 from apps.content.services import safety_acknowledge
+from apps.dosing import escalation
 from apps.dosing import services as dosing_services
-from apps.dosing.escalation_models import Concern
+from apps.dosing.escalation_models import Concern, UrgentTaskClosure
 from apps.dosing.models import ScheduledDose
 from apps.intake import services as intake_services
 from apps.intake.demo import demo_answers, record_clean_results
+from apps.intake.models import PathwayState
 from apps.intake.questionnaire import BY_KEY
-from tests.browser.journeys import PHONE, Driver, Words
+from apps.intake.selectors import pathway_state_of
+from tests.browser.journeys import DESKTOP, PHONE, Driver, Words
+from tests.conftest import PASSWORD, TOTP_SECRET, make_user
 from tests.counselling.helpers import open_every_day
+from tests.dosing.escalation_helpers import make_plan, record
 
 pytestmark = pytest.mark.browser
 
@@ -224,6 +231,85 @@ def test_supervisor_journey(
     expect(d.page.get_by_text(re.compile("Received by the clinic")).first).to_be_visible()
     assert Concern.objects.get(patient=patient).supervisor == sam
     d.assert_clean()
+
+
+# --- Clinician ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_clinician_journey(clock, browser, live_server, clinician, patient, safety_published, mode):
+    # Pat started four days ago; the last two doses have no record.
+    plan = make_plan(patient, clinician, start=TODAY - dt.timedelta(days=4))
+    for days_ago in (4, 3):
+        record(plan, TODAY - dt.timedelta(days=days_ago), "witnessed", clinician)
+    # The sweep, as beat runs it every 5 minutes, then delivery of what it raised.
+    escalation.escalation_sweep(now=NOW)
+    escalation.alerts_deliver_pending()
+    # Robin has sent the questionnaire; the clinic has recorded clean results.
+    robin = make_user(
+        "robin.hale@test.example", Role.PATIENT, clinician=clinician, name="Robin Hale"
+    )
+    for part, answers in demo_answers(TODAY).items():
+        intake_services.questionnaire_step_save(actor=robin, step=part, answers=answers)
+    intake_services.questionnaire_submit(actor=robin)
+    record_clean_results(clinician, robin, today=TODAY)
+    intake_services.support_record(
+        actor=clinician, patient=robin, clinic_supervision=True, counselling_plan="clinic"
+    )
+
+    d = drive(browser, live_server, mode, width=DESKTOP)
+    d.goto(reverse("account_login"))
+    d.sign_in(clinician.email, PASSWORD, code=totp_now(TOTP_SECRET))
+    expect(d.page.get_by_role("heading", name=Words.urgent_panel)).to_be_visible()
+    if not d.keyboard:
+        d.screenshot("clinician-dashboard", width=DESKTOP)
+
+    # Reviews Robin's intake and records the decision.
+    d.follow(d.page.get_by_role("link", name="Robin Hale").first)
+    d.follow(d.page.get_by_role("link", name="Decide"))
+    d.follow(d.page.get_by_role("button", name="Record: eligible"))
+    assert pathway_state_of(robin) == PathwayState.ELIGIBLE
+
+    # Starts Robin's plan: daily, first dose tomorrow at 10:00am, watched at the clinic.
+    d.go_home()
+    d.follow(
+        d.page.get_by_role("link", name=re.compile("set up the treatment plan for Robin Hale"))
+    )
+    d.confirm_password_if_asked(PASSWORD)  # changing a plan asks for the password again
+    tomorrow = TODAY + dt.timedelta(days=1)
+    d.fill(d.page.get_by_label("Goal of treatment"), "Stay off heroin and go back to college.")
+    d.date(d.page.get_by_label(re.compile("First day")), tomorrow.isoformat())
+    d.choose(d.page.get_by_label("50 mg (one tablet) every day"))
+    d.time(d.page.get_by_label(re.compile("Supervision time")), "10:00")
+    d.tick(d.page.get_by_label("The clinic or a pharmacy supervises doses"))
+    d.date(d.page.get_by_label("Planned review"), (tomorrow + dt.timedelta(days=90)).isoformat())
+    d.date(d.page.get_by_label("Planned end"), dosing_services.add_months(tomorrow, 12).isoformat())
+    d.follow(d.page.get_by_role("button", name="Save the plan"))
+    expect(d.page.get_by_text("Treatment plan saved")).to_be_visible()
+
+    # The missed-dose alert: call Pat back, record the outcome, confirm.
+    d.follow(d.nav_link("Worklist"))
+    d.follow(
+        d.page.get_by_role(
+            "link", name=re.compile("Record the call and close the task for Pat")
+        ).first
+    )
+    d.choose(d.page.get_by_role("group", name="What happened?").get_by_role("radio").first)
+    d.fill(d.page.get_by_label("Who did you call (or try to call)?"), "The patient")
+    d.datetime(d.page.get_by_label("When did you call?"), "2026-06-01T08:45")
+    d.fill(
+        d.page.get_by_label("Note"),
+        "Spoke to Pat. Early appointment booked for tomorrow morning.",
+    )
+    d.follow(d.page.get_by_role("button", name="Continue"))
+    d.follow(d.page.get_by_role("button", name="Yes, close this task"))
+    assert UrgentTaskClosure.objects.filter(task__patient=patient).exists()
+    d.assert_clean()
+
+
+def totp_now(secret: str) -> str:
+    """The code an authenticator app shows now, by the portal's own two-factor library."""
+    return format_hotp_value(hotp_value(secret, next(iter([int(time.time()) // 30]))))
 
 
 def make_eligible(patient: User, clinician: User, safety: Any) -> None:
