@@ -258,7 +258,7 @@ class Driver:
             locator.fill(value)
             return
         day, _, hhmm = value.partition("T") if date_part else ("", "", value)
-        options = {}
+        options: dict[str, str] = {}
         if date_part:
             options |= {"year": "numeric", "month": "2-digit", "day": "2-digit"}
         if time_part:

@@ -120,6 +120,8 @@ def test_patient_journey(clock, browser, live_server, clinician, safety_publishe
             d.follow(d.page.get_by_role("link", name=title, exact=True))
         d.fill_form(answers[part])
         d.follow(d.page.get_by_role("button", name="Save and continue"))
+    if not d.keyboard:
+        d.screenshot("patient-questionnaire", width=PHONE)
     d.follow(d.page.get_by_role("button", name="Send my answers to the clinic"))
     expect(d.page.get_by_text("Your answers have been sent").first).to_be_visible()
 
@@ -211,6 +213,8 @@ def test_supervisor_journey(
     expect(d.page.get_by_role("heading", name=Words.doses_today)).to_be_visible()
     d.follow(d.page.get_by_role("link", name="Pat Patient").first)
     d.follow(d.page.get_by_role("link", name=Words.witnessed_button))
+    if not d.keyboard:
+        d.screenshot("supervisor-confirm-dose", width=PHONE)
     d.follow(d.page.get_by_role("button", name="Confirm"))
     expect(d.page.get_by_text(Words.dose_recorded).first).to_be_visible()
     today = ScheduledDose.objects.get(plan=plan, local_date=TODAY)
@@ -262,6 +266,7 @@ def test_clinician_journey(clock, browser, live_server, clinician, patient, safe
     d.sign_in(clinician.email, PASSWORD, code=totp_now(TOTP_SECRET))
     expect(d.page.get_by_role("heading", name=Words.urgent_panel)).to_be_visible()
     if not d.keyboard:
+        d.go_home()  # without the one-off "signed in" banner
         d.screenshot("clinician-dashboard", width=DESKTOP)
 
     # Reviews Robin's intake and records the decision.
@@ -302,6 +307,8 @@ def test_clinician_journey(clock, browser, live_server, clinician, patient, safe
         "Spoke to Pat. Early appointment booked for tomorrow morning.",
     )
     d.follow(d.page.get_by_role("button", name="Continue"))
+    if not d.keyboard:
+        d.screenshot("clinician-close-alert", width=DESKTOP)
     d.follow(d.page.get_by_role("button", name="Yes, close this task"))
     assert UrgentTaskClosure.objects.filter(task__patient=patient).exists()
     d.assert_clean()
