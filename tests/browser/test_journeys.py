@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 import time_machine
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.apps import apps as django_apps
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts import services as account_services
@@ -63,26 +66,30 @@ def safety_published(transactional_db):
     after each test, so publish them again when they are gone."""
     if safety_version_current() is None:
         shipped = import_module("apps.content.migrations.0003_safety_messages_v1")
-        shipped.publish(_apps(), None)
+        shipped.publish(django_apps, None)
     assert safety_version_current() is not None
     return safety_version_current()
 
 
-def _apps():
-    from django.apps import apps
+@pytest.fixture
+def drive(browser, live_server):
+    """A fresh browser context (its own cookies) per journey, closed at the end."""
+    contexts = []
 
-    return apps
+    def open_driver(mode: str, *, width: int) -> Driver:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        keyboard = mode == "keyboard"
+        # axe checks the pages in the mouse pass; the keyboard pass visits the same pages.
+        return Driver(
+            page=page, base_url=live_server.url, keyboard=keyboard, axe=not keyboard, width=width
+        )
 
-
-def drive(browser, live_server, mode: str, *, width: int) -> Driver:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    keyboard = mode == "keyboard"
-    # axe checks the pages in the mouse pass; the keyboard pass visits the same pages.
-    return Driver(
-        page=page, base_url=live_server.url, keyboard=keyboard, axe=not keyboard, width=width
-    )
+    yield open_driver
+    for context in contexts:
+        context.close()
 
 
 def heading(driver: Driver, words: str | re.Pattern[str]) -> Any:
@@ -93,12 +100,12 @@ def heading(driver: Driver, words: str | re.Pattern[str]) -> Any:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_patient_journey(clock, browser, live_server, clinician, safety_published, mode):
+def test_patient_journey(clock, drive, clinician, safety_published, mode):
     open_every_day(clinician)
     invitation = account_services.invitation_create(
         actor=clinician, email="jo.patient@test.example", full_name="Jo Patel", role=Role.PATIENT
     )
-    d = drive(browser, live_server, mode, width=PHONE)
+    d = drive(mode, width=PHONE)
 
     # Invited: the link in the e-mail; a password of their own.
     d.goto(
@@ -167,9 +174,7 @@ def test_patient_journey(clock, browser, live_server, clinician, safety_publishe
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_supervisor_journey(
-    clock, browser, live_server, patient, clinician, safety_published, mode
-):
+def test_supervisor_journey(clock, drive, patient, clinician, safety_published, mode):
     # Yesterday, 8:00am: Pat is eligible and asks Sam to supervise their doses.
     clock.move_to(NOW - dt.timedelta(days=1, minutes=50))
     make_eligible(patient, clinician, safety_published)
@@ -181,7 +186,7 @@ def test_supervisor_journey(
         expires_at=None,
         signed=True,
     )
-    d = drive(browser, live_server, mode, width=PHONE)
+    d = drive(mode, width=PHONE)
 
     # Sam accepts the invitation and sets a password.
     d.goto(
@@ -241,7 +246,7 @@ def test_supervisor_journey(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_clinician_journey(clock, browser, live_server, clinician, patient, safety_published, mode):
+def test_clinician_journey(clock, drive, clinician, patient, safety_published, mode):
     # Pat started four days ago; the last two doses have no record.
     plan = make_plan(patient, clinician, start=TODAY - dt.timedelta(days=4))
     for days_ago in (4, 3):
@@ -261,7 +266,7 @@ def test_clinician_journey(clock, browser, live_server, clinician, patient, safe
         actor=clinician, patient=robin, clinic_supervision=True, counselling_plan="clinic"
     )
 
-    d = drive(browser, live_server, mode, width=DESKTOP)
+    d = drive(mode, width=DESKTOP)
     d.goto(reverse("account_login"))
     d.sign_in(clinician.email, PASSWORD, code=totp_now(TOTP_SECRET))
     expect(d.page.get_by_role("heading", name=Words.urgent_panel)).to_be_visible()
@@ -316,7 +321,7 @@ def test_clinician_journey(clock, browser, live_server, clinician, patient, safe
 
 def totp_now(secret: str) -> str:
     """The code an authenticator app shows now, by the portal's own two-factor library."""
-    return format_hotp_value(hotp_value(secret, next(iter([int(time.time()) // 30]))))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 def make_eligible(patient: User, clinician: User, safety: Any) -> None:
@@ -324,18 +329,12 @@ def make_eligible(patient: User, clinician: User, safety: Any) -> None:
     for part, answers in demo_answers(TODAY).items():
         intake_services.questionnaire_step_save(actor=patient, step=part, answers=answers)
     intake_services.questionnaire_submit(actor=patient)
-    record_clean_results(clinician, patient, today=dt_today())
+    record_clean_results(clinician, patient, today=timezone.localdate())
     intake_services.decision_eligible(actor=clinician, patient=patient, confirm_off_label=False)
     safety_acknowledge(actor=patient, version=safety)
     dosing_services.naloxone_kit_record(
         actor=patient, patient=patient, expires_on=TODAY + dt.timedelta(days=300)
     )
-
-
-def dt_today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def plan_in(*, start: dt.date = TODAY, supervisors=(), clinic: bool = False):
