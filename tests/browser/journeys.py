@@ -32,7 +32,6 @@ class Words:
     read_safety = re.compile(r"read the safety messages", re.I)
     protected_until = re.compile(r"blocks the effect of opioids until|protected until", re.I)
     book_session = re.compile(r"^book a session$", re.I)
-    dose_panel = re.compile(r"today's dose", re.I)
     # Supervisor
     doses_today = re.compile(r"doses today", re.I)
     raise_concern = re.compile(r"^raise a concern$", re.I)
@@ -43,7 +42,7 @@ class Words:
 
 
 def focus_is_visible(page: Any) -> bool:
-    """The focused element shows the portal's focus ring (an outline of 2px or more)."""
+    """The focused element shows a focus ring (an outline of 2px or more, or a shadow)."""
     return bool(
         page.evaluate(
             """() => {
