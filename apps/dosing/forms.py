@@ -39,7 +39,7 @@ class ScheduleFields(forms.Form):
     )
     supervision_time = forms.TimeField(
         label="Supervision time (the patient's local time)",
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"required": "Enter the supervision time.", "invalid": TIME_INVALID},
     )
     effective_from = _date("First day")

@@ -135,6 +135,14 @@ def test_the_plan_form_shows_each_problem_and_saves_nothing(
     assert ok["Location"] == reverse("dosing:plan-detail", args=[plan.pk])
 
 
+def test_the_supervision_time_field_shows_hours_and_minutes_only(client, eligible, clinician):
+    # Seconds would add a third part to the time field that nobody needs to type past.
+    client.force_login(clinician)
+    reauthenticate(client, clinician)
+    body = client.get(reverse("dosing:plan-create", args=[eligible.pk])).content.decode()
+    assert 'name="supervision_time" value="09:00"' in body
+
+
 def test_the_plan_page_stop_and_timeline(client, started, clinician):
     client.force_login(clinician)
     reauthenticate(client, clinician)
