@@ -1,19 +1,20 @@
 """Inserting many rows quickly: the read-audit rows of every list page, and the synthetic clinic.
 
-`insert_rows` writes plain tuples with one prepared statement, skipping model instances and
+`insert_rows` writes plain tuples, many rows to a statement, skipping model instances and
 Django's per-value insert machinery, which at a hundred rows a page was half the time of a
-clinician's list. It is one query on both databases: SQLite (in-process) runs the statement for
-each row with `executemany`; PostgreSQL gets many rows in each statement, not a round trip per
-row. No signals, no `save()`: callers name every column that has no database default.
+clinician's list. A list page's rows go in one statement on both databases (not a statement,
+and on SQLite in autocommit a commit, per row). No signals, no `save()`: callers name every
+column that has no database default.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     DateField,
     DateTimeField,
@@ -24,14 +25,13 @@ from django.db.models import (
     Model,
 )
 
-INSERT_BATCH = 5000
 MULTI_ROW = 1000
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT many rows with one prepared statement per batch: several times quicker than
-    bulk_create for the largest tables (no model instances, values adapted once per type).
-    Every column without a database default must be named."""
+    """INSERT many rows, as many to a statement as the database allows (at most MULTI_ROW):
+    several times quicker than bulk_create (no model instances, values adapted once per
+    type). Every column without a database default must be named."""
     if not rows:
         return
     fields = [f for f in (model._meta.get_field(name) for name in names) if isinstance(f, Field)]
@@ -41,7 +41,6 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple[Any, 
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 - names from the model
     adapt: list[Callable[[Any], Any] | None] = []
     for f in fields:
         if isinstance(f, DateTimeField):
@@ -60,17 +59,25 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple[Any, 
         tuple(v if a is None or v is None else a(v) for a, v in zip(adapt, row, strict=True))
         for row in rows
     ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # In-process: one statement run for each row is quickest.
-            for start in range(0, len(prepared), INSERT_BATCH):
-                cursor.executemany(sql, prepared[start : start + INSERT_BATCH])
-            return
-        # Over a network: many rows in each statement, not a round trip for each row.
-        for start in range(0, len(prepared), MULTI_ROW):
-            batch = prepared[start : start + MULTI_ROW]
+    per_statement = max(1, min(MULTI_ROW, _max_params() // len(fields)))
+    # Several statements commit together (one when there are few rows, as on a list page).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for start in range(0, len(prepared), per_statement):
+            batch = prepared[start : start + per_statement]
             values = ", ".join([f"({marks})"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608  # nosec B608
                 [v for row in batch for v in row],
             )
+
+
+def _max_params() -> int:
+    """How many parameters one statement may carry: SQLite's own limit (Django assumes the old
+    999; SQLite 3.32 and later allow 32,766), PostgreSQL's 65,535."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        if raw is not None and hasattr(raw, "getlimit"):
+            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        return 999
+    return 65535
