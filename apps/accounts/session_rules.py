@@ -31,6 +31,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -48,6 +50,9 @@ MFA_SETUP_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/_allauth/"
 # end up to this many seconds early, never late.
 LAST_SEEN_WRITE_SECONDS = 60
 SEEN_CACHE_PREFIX = "session-seen:"
+# Whether a clinician or staff member has an authenticator app (has_totp), per person.
+TOTP_CACHE_PREFIX = "has-totp:"
+TOTP_CACHE_SECONDS = 300
 
 ENDED_MESSAGE = "Your session has ended. Please sign in again."
 MFA_MESSAGE = "Set up two-factor sign-in in the portal first."
@@ -95,10 +100,34 @@ def idle_limit_seconds(role: str) -> int:
     return int(settings.SESSION_IDLE_SECONDS_PATIENT)
 
 
+def _totp_key(user_id: int) -> str:
+    return f"{TOTP_CACHE_PREFIX}{user_id}"
+
+
 def has_totp(user_id: int) -> bool:
-    return bool(
+    """Whether this person has an authenticator app set up. Asked on every request by a
+    clinician or staff member, so the answer is kept in the cache under their own id (it says
+    nothing about anyone else), forgotten whenever one of their authenticators is saved or
+    deleted (and again after that commits), and at most TOTP_CACHE_SECONDS old otherwise."""
+    key = _totp_key(user_id)
+    known = cache.get(key)
+    if known is not None:
+        return bool(known)
+    found = bool(
         Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
     )
+    cache.set(key, found, timeout=TOTP_CACHE_SECONDS)
+    return found
+
+
+@receiver(post_save, sender=Authenticator, dispatch_uid="accounts_totp_saved")
+@receiver(post_delete, sender=Authenticator, dispatch_uid="accounts_totp_deleted")
+def _forget_totp(*, instance: Authenticator, **_: Any) -> None:
+    # Now (this process's later reads) and after the commit (a read by another request in
+    # between would have put the old answer back).
+    key = _totp_key(instance.user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def start_clocks(session: SessionBase) -> None:

@@ -31,26 +31,38 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The published demo credentials (apps/core/demo.py): never on a real site.
 DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105  # nosec B105
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # nosec B105
 
-# (label, who signs in, path, target ratio of requests per second to /healthz/)
+# (label, who signs in, path, target ratio of requests per second to /healthz/). Paths with
+# {patient} get the demo patient's id; DOSE_POST and BOOKING_POST are found on the pages
+# (`prepare_post`).
+DOSE_POST = "<dose confirmation>"
+BOOKING_POST = "<booking>"
 PAGES: list[tuple[str, str, str, float]] = [
     ("healthz (baseline)", "", "/healthz/", 1.0),
     ("public help", "", "/help/", 0.5),
     ("patient dashboard", "patient@example.org", "/patient/", 0.5),
     ("supervisor dashboard", "supervisor@example.org", "/supervisor/", 0.5),
+    ("dose confirmation POST", "supervisor@example.org", DOSE_POST, 0.5),
     ("clinician dashboard", "clinician@example.org", "/clinician/", 0.33),
     ("caseload", "clinician@example.org", "/clinician/patients/", 0.33),
+    ("treatment caseload", "clinician@example.org", "/care/caseload/", 0.33),
     ("worklist", "clinician@example.org", "/worklist/tasks/", 0.33),
     ("intake queue", "clinician@example.org", "/intake/queue/", 0.33),
+    ("API patient list", "clinician@example.org", "/api/v1/patients/", 0.33),
+    ("API dose list", "clinician@example.org", "/api/v1/doses/?patient={patient}", 0.33),
     ("booking: free slots", "patient@example.org", "/appointments/book/", 0.33),
+    ("booking POST", "patient@example.org", BOOKING_POST, 0.33),
     ("clinician sessions", "clinician@example.org", "/counselling/sessions/", 0.33),
 ]
+# First-visit weight targets (bytes, assets included).
+WEIGHT_TARGET = 150 * 1024
+WEIGHED = ("patient dashboard", "supervisor dashboard")
 
 WRK_LUA = """
 done = function(summary, latency, requests)
@@ -103,6 +115,32 @@ def parse_wrk(output: str) -> tuple[int, float, float, float, int]:
     raise ValueError("wrk printed no BENCH line: " + output[-500:])
 
 
+def wrk_script(method: str = "GET", body: str = "", headers: dict[str, str] | None = None) -> str:
+    """The Lua wrk runs: the request (a form POST when there is a body) and our result line."""
+    lines = [f'wrk.method = "{method}"']
+    if body:
+        lines.append(f"wrk.body = {json.dumps(body)}")
+        lines.append('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
+    for name, value in (headers or {}).items():
+        lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
+    return "\n".join(lines) + "\n" + WRK_LUA
+
+
+def dose_link(html: str) -> str | None:
+    """The first "record this dose" link on a page."""
+    match = re.search(r'href="(/doses/\d+/record/)', html)
+    return match.group(1) if match else None
+
+
+def first_slot(html: str) -> dict[str, str] | None:
+    """The clinician and start time of the first free slot on the booking page."""
+    clinician = re.search(r'name="clinician" value="(\d+)"', html)
+    starts = re.search(r'name="starts_at" value="([^"]+)"', html)
+    if not clinician or not starts:
+        return None
+    return {"clinician": clinician.group(1), "starts_at": starts.group(1)}
+
+
 def build_table(results: list[Result], *, sweep: str = "") -> str:
     """The printed table. The first row is the baseline: every ratio is to it. Throughput ratio
     = page req/s / baseline req/s (1.0 is as fast as /healthz/); latency ratios = baseline / page
@@ -112,7 +150,7 @@ def build_table(results: list[Result], *, sweep: str = "") -> str:
     base = results[0]
     head = (
         f"{'page':22} {'req/s':>8} {'ratio':>6} {'target':>6} {'median ms':>10} {'ratio':>6} "
-        f"{'p95 ms':>8} {'ratio':>6} {'errors':>6} {'first visit':>12}"
+        f"{'p95 ms':>8} {'ratio':>6} {'errors':>6} {'first visit':>15}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -121,9 +159,11 @@ def build_table(results: list[Result], *, sweep: str = "") -> str:
         p95_ratio = base.p95_ms / r.p95_ms if r.p95_ms else 0.0
         verdict = "" if r is base else ("ok" if rps_ratio >= r.target else "BELOW")
         weight = f"{r.weight_bytes / 1024:.1f} KB" if r.weight_bytes is not None else "-"
+        if r.weight_bytes is not None and r.label in WEIGHED:
+            weight += " ok" if r.weight_bytes <= WEIGHT_TARGET else " OVER"
         lines.append(
             f"{r.label:22} {r.rps:8.1f} {rps_ratio:6.2f} {verdict:>6} {r.p50_ms:10.2f} "
-            f"{p50_ratio:6.2f} {r.p95_ms:8.2f} {p95_ratio:6.2f} {r.errors:6d} {weight:>12}"
+            f"{p50_ratio:6.2f} {r.p95_ms:8.2f} {p95_ratio:6.2f} {r.errors:6d} {weight:>15}"
         )
     if sweep:
         lines.append("")
@@ -261,6 +301,65 @@ def page_weight(http_: Http, session: Session, path: str) -> int:
     return total
 
 
+def _form(body: str) -> list[tuple[str, str]]:
+    return parse_qsl(body)
+
+
+def prepare_post(http_: Http, session: Session, which: str) -> tuple[str, str] | None:
+    """The path and form body of the dose confirmation (a dose the supervisor may record, from
+    their pages) or the booking (the first free slot on the patient's booking page)."""
+    if which == DOSE_POST:
+        _, html = http_.follow(session, "GET", "/supervisor/")
+        link = dose_link(html)
+        if link is None:  # the dashboard may link to the patient's page rather than the dose
+            for other in dict.fromkeys(re.findall(r'href="(/supervisor/[^"]+/)"', html)):
+                link = dose_link(http_.follow(session, "GET", other)[1])
+                if link:
+                    break
+        if link is None:
+            return None
+        _, html = http_.follow(session, "GET", link)
+        fields = {
+            "csrfmiddlewaretoken": _csrf(html),
+            "outcome": "witnessed",
+            "late_reason": "Taken on time, recorded later",
+            "note": "",
+        }
+        return link, urlencode(fields)
+    _, html = http_.follow(session, "GET", "/appointments/book/")
+    slot = first_slot(html)
+    if slot is None:
+        return None
+    return "/appointments/new/", urlencode({"csrfmiddlewaretoken": _csrf(html), **slot})
+
+
+def _demo_patient_id(env: dict[str, str]) -> str:
+    code = "from apps.accounts.models import User; print(User.objects.get(email='patient@example.org').pk)"
+    out = subprocess.run(  # nosec B603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
+def measure_sweep(env: dict[str, str]) -> str:
+    """The missed-dose sweep over the whole clinic, timed and rolled back (measure_sweep)."""
+    out = subprocess.run(  # nosec B603
+        [sys.executable, "manage.py", "measure_sweep"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("Missed-dose sweep")]
+    return lines[-1] if lines else "Missed-dose sweep: could not be measured: " + out.stderr[-300:]
+
+
 # --- The run ------------------------------------------------------------------------------------
 
 
@@ -337,28 +436,52 @@ def run() -> int:
             time.sleep(0.2)
         sessions: dict[str, Session] = {"": Session()}
         results: list[Result] = []
-        lua = Path(tempfile.mkdtemp(prefix="portal-bench-")) / "bench.lua"
-        lua.write_text(WRK_LUA)
+        folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        patient_id = _demo_patient_id(serve)
         for label, who, path, target in PAGES:
             if who not in sessions:
                 sessions[who] = sign_in(http_, who)
             session = sessions[who]
-            status = http_.request(session, "GET", path)[0]
-            if status != 200:
-                print(f"{label}: {path} answered {status}, not 200; skipped.")
-                continue
+            path = path.replace("{patient}", patient_id)
+            method, body = "GET", ""
+            if path in (DOSE_POST, BOOKING_POST):
+                found = prepare_post(http_, session, path)
+                if found is None:
+                    print(f"{label}: nothing to post on this clinic's pages; skipped.")
+                    continue
+                path, body = found
+                method = "POST"
+                # The first POST records (or books); the rest meet "already recorded" (or
+                # "that time was just taken"): the same checks, then a redirect.
+                status = http_.request(session, "POST", path, dict(_form(body)))[0]
+                if status not in (200, 302, 303):
+                    print(f"{label}: {path} answered {status}; skipped.")
+                    continue
+            else:
+                status = http_.request(session, "GET", path)[0]
+                if status == 404:
+                    print(f"{label}: {path} answered 404 (not on this branch); skipped.")
+                    continue
+                if status != 200:
+                    print(f"{label}: {path} answered {status}, not 200; skipped.")
+                    continue
+            lua = folder / f"{len(results)}.lua"
+            headers = {"Referer": f"http://127.0.0.1:{port}{path}"} if body else {}
+            lua.write_text(wrk_script(method, body, headers))
             command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(lua)]
             if session.cookies:
                 command += ["-H", f"Cookie: {session.header()}"]
             command.append(f"http://127.0.0.1:{port}{path}")
             out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603
             requests, duration, p50, p95, errors = parse_wrk(out)
-            weight = None if path == "/healthz/" else page_weight(http_, session, path)
+            weight = None
+            if method == "GET" and path != "/healthz/" and not path.startswith("/api/"):
+                weight = page_weight(http_, session, path)
             results.append(
                 Result(label, path, requests / duration, p50, p95, errors, weight, target)
             )
             print(f"  {label}: {requests / duration:.0f} req/s")
-        sweep = "Missed-dose sweep: not measured (the dosing app is not on this branch yet)."
+        sweep = measure_sweep(serve)
         print()
         print(build_table(results, sweep=sweep))
         print(

@@ -6,9 +6,11 @@ the services make (pathways, consents in force, notifications, worklist tasks, a
 demo people (apps/accounts/demo.py) come first, so the demo clinician's caseload is the first
 hundred synthetic patients. Runs only where the demo may run (DEBUG).
 
-Made today: patients with profiles and pathways (mostly in treatment), one clinician per 100
-patients, one or two supervisors each with a consent in force, intake questionnaires, open and
-done worklist tasks, notifications (one in five unread) and audit rows spread over D days.
+Made: patients with profiles and pathways (mostly in treatment), one clinician per 100
+patients, one or two supervisors each with a consent in force, open and done worklist tasks,
+notifications (one in five unread) and audit rows spread over D days; then, for everyone whose
+pathway has reached treatment, plans with dose history, alerts, concerns and counselling
+sessions (apps/core/synthetic_care.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.utils import timezone
 from apps.accounts.models import PatientProfile, SupervisorConsent, User
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEvent
+from apps.core import synthetic_care
 from apps.core.demo import DEMO_PASSWORD
 from apps.intake.models import Pathway, PathwayState
 from apps.notifications.models import Notification
@@ -248,6 +251,30 @@ def build(
             )
     _bulk(Notification, notes, Progress(out, "notifications", len(notes)))
     _bulk(AuditEvent, events, Progress(out, "audit rows", len(events)))
+
+    # Treatment (plans, doses, outcomes, alerts, concerns) and appointments.
+    sups_of: dict[int, list[int]] = {pid: [] for pid in ids}
+    for pid, email, _relationship in links:
+        sups_of[pid].append(sup_ids[email])
+    people = [
+        synthetic_care.Patient(
+            pk=pid,
+            clinician_id=clinician_of[pid],
+            state=pathway.state,
+            joined_days_ago=(now - joined[pid]).days,
+            supervisors=tuple(sups_of[pid]),
+        )
+        for pid, pathway in zip(ids, pathways, strict=True)
+    ]
+    progress = Progress(out, "treatment", len(people))
+    counts = synthetic_care.build_treatment(people, days=days, now=now, rng=rng, step=progress.step)
+    counts.bookings = synthetic_care.build_counselling(
+        people, sorted({c.pk for c in clinicians}), days=days, now=now, rng=rng
+    )
+    out.write(
+        f"{counts.plans} plans, {counts.doses} doses, {counts.outcomes} outcomes, "
+        f"{counts.alerts} alerts, {counts.concerns} concerns, {counts.bookings} bookings\n"
+    )
     return len(ids)
 
 

@@ -8,6 +8,7 @@ in winter). A wall-clock time the clocks skip (01:30 on the spring-forward night
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
@@ -75,12 +76,6 @@ def _extra_slots(extra: AvailabilityException) -> Iterable[Slot]:
         start += step
 
 
-def _overlaps(
-    a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime, b_end: dt.datetime
-) -> bool:
-    return a_start < b_end and b_start < a_end
-
-
 def derive_slots(
     *,
     clinician_id: int,
@@ -104,16 +99,34 @@ def derive_slots(
         if extra.kind == AvailabilityException.Kind.EXTRA:
             for slot in _extra_slots(extra):
                 candidates.setdefault(slot.starts_at, slot)
-    leave = [
-        (e.starts_at, e.ends_at) for e in exceptions if e.kind == AvailabilityException.Kind.LEAVE
-    ]
-    taken = [(b.starts_at, b.ends_at) for b in bookings if b.status == Booking.Status.BOOKED]
+    busy = _Busy(
+        [(e.starts_at, e.ends_at) for e in exceptions if e.kind == AvailabilityException.Kind.LEAVE]
+        + [(b.starts_at, b.ends_at) for b in bookings if b.status == Booking.Status.BOOKED]
+    )
     free = [
         slot
         for slot in candidates.values()
         if window_start <= slot.starts_at < window_end
         and slot.clinician_id == clinician_id
-        and not any(_overlaps(slot.starts_at, slot.ends_at, s, e) for s, e in leave)
-        and not any(_overlaps(slot.starts_at, slot.ends_at, s, e) for s, e in taken)
+        and not busy.overlaps(slot.starts_at, slot.ends_at)
     ]
     return sorted(free)
+
+
+class _Busy:
+    """Times taken by leave and bookings, sorted by start: whether a slot overlaps any of them
+    is one binary search (a full diary has hundreds of bookings and hundreds of slots)."""
+
+    def __init__(self, spans: list[tuple[dt.datetime, dt.datetime]]) -> None:
+        spans.sort()
+        self.starts = [start for start, _end in spans]
+        # latest[i]: the latest end among the first i spans.
+        self.latest: list[dt.datetime | None] = [None]
+        for _start, end in spans:
+            previous = self.latest[-1]
+            self.latest.append(end if previous is None or end > previous else previous)
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        # Spans starting before the slot ends overlap it when one of them ends after it starts.
+        latest = self.latest[bisect.bisect_left(self.starts, end)]
+        return latest is not None and latest > start

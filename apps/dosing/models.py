@@ -213,7 +213,11 @@ class ScheduledDose(models.Model):
                 fields=("patient", "local_date"), name="dose_one_per_patient_day"
             ),
         ]
-        indexes = [models.Index(fields=("patient", "due_at"), name="dose_patient_due")]
+        indexes = [
+            models.Index(fields=("patient", "due_at"), name="dose_patient_due"),
+            # The missed-dose sweep reads every active plan's doses of the last weeks.
+            models.Index(fields=("due_at",), name="dose_due_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Scheduled dose #{self.pk}"
@@ -265,6 +269,14 @@ class DoseOutcome(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(supersedes=F("pk")), name="dose_outcome_not_self_superseding"
+            ),
+        ]
+        indexes = [
+            # The missed-dose sweep looks for each plan's last dose taken among recent ones.
+            models.Index(
+                fields=("taken_at",),
+                condition=Q(is_current=True, outcome__in=TAKEN_OUTCOMES),
+                name="dose_outcome_taken_at",
             ),
         ]
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from apps.core.bench import Result, asset_urls, build_table, css_urls, parse_wrk, totp_now
+from apps.core.bench import (
+    PAGES,
+    Result,
+    asset_urls,
+    build_table,
+    css_urls,
+    dose_link,
+    first_slot,
+    parse_wrk,
+    totp_now,
+    wrk_script,
+)
 
 
 def test_the_table_gives_ratios_to_the_baseline_and_flags_pages_below_target():
@@ -43,3 +54,59 @@ def test_first_visit_assets_are_found():
 def test_totp_matches_rfc_6238():
     # RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 (the last six digits).
     assert totp_now("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", at=59) == "287082"
+
+
+def test_the_bench_covers_the_issue_targets():
+    labels = {label for label, _who, _path, _target in PAGES}
+    assert {
+        "public help",
+        "patient dashboard",
+        "supervisor dashboard",
+        "dose confirmation POST",
+        "clinician dashboard",
+        "caseload",
+        "worklist",
+        "API patient list",
+        "API dose list",
+        "booking POST",
+    } <= labels
+    assert PAGES[0][2] == "/healthz/"  # the baseline comes first: every ratio is to it
+
+
+def test_first_visit_weight_is_flagged_over_150_kb_for_the_dashboards():
+    table = build_table(
+        [
+            Result("healthz (baseline)", "/healthz/", 600.0, 10.0, 20.0, target=1.0),
+            Result("patient dashboard", "/patient/", 300.0, 20.0, 40.0, weight_bytes=100 * 1024),
+            Result("supervisor dashboard", "/supervisor/", 300.0, 20.0, 40.0, weight_bytes=0),
+        ]
+    )
+    patient, supervisor = table.splitlines()[3:5]
+    assert patient.endswith("100.0 KB ok")
+    assert supervisor.endswith("0.0 KB ok")
+    over = build_table(
+        [
+            Result("healthz (baseline)", "/healthz/", 600.0, 10.0, 20.0, target=1.0),
+            Result("patient dashboard", "/patient/", 300.0, 20.0, 40.0, weight_bytes=151 * 1024),
+        ]
+    )
+    assert over.splitlines()[3].endswith("151.0 KB OVER")
+
+
+def test_posts_are_found_on_the_pages_and_sent_as_forms():
+    html = '<a href="/doses/42/record/?outcome=witnessed">Witnessed</a>'
+    assert dose_link(html) == "/doses/42/record/"
+    assert dose_link("<p>No dose today</p>") is None
+    page = (
+        '<input type="hidden" name="clinician" value="7">'
+        '<input type="hidden" name="starts_at" value="2026-12-01T09:00:00+00:00">'
+    )
+    assert first_slot(page) == {"clinician": "7", "starts_at": "2026-12-01T09:00:00+00:00"}
+    assert first_slot("<p>There are no free times</p>") is None
+    lua = wrk_script("POST", "a=1&b=2", {"Referer": "http://127.0.0.1/x/"})
+    assert 'wrk.method = "POST"' in lua
+    assert 'wrk.body = "a=1&b=2"' in lua
+    assert 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"' in lua
+    assert 'wrk.headers["Referer"] = "http://127.0.0.1/x/"' in lua
+    assert "BENCH" in lua  # the result line
+    assert "wrk.body" not in wrk_script()

@@ -264,15 +264,28 @@ def test_the_sweep_runs_a_fixed_number_of_queries(clinician, django_assert_num_q
         made = n
         Alert.objects.all().delete()
         DoseOutcome.objects.filter(note=escalation.AUTO_MISSED_NOTE).delete()
-        # savepoint, clinic settings, plans with their last dose taken, overrides, consents in
-        # force, recent doses with outcomes, insert missed outcomes, insert their audit events,
-        # insert alerts, alerts to deliver, release savepoint
-        with django_assert_num_queries(11):
+        # savepoint, clinic settings, last doses taken recently, plans, last doses taken
+        # before that, overrides, consents in force, recent doses with outcomes, insert missed
+        # outcomes, insert their audit events, insert alerts, alerts to deliver, release
+        with django_assert_num_queries(13):
             result = escalation.escalation_sweep(now=local(D3, 21, 0))
         # every patient: tier 2, tier 3 twice (D1-D2 in a row; D3 the third in 7 days),
         # re-induction; D2 and D3 marked missed
         assert result.marked_missed == 2 * n
         assert Alert.objects.count() == 4 * n
+
+
+def test_a_last_dose_taken_long_ago_is_still_found(patient, clinician, consent):
+    """The last dose taken is looked for among recent outcomes first; a plan with nothing taken
+    lately is looked up over its whole history, so tier 2 and the re-induction check still name
+    the dose taken 40 days ago."""
+    plan = make_plan(patient, clinician, start=D0, days=45)
+    first = record(plan, D0, Outcome.WITNESSED, clinician)
+    later = D0 + dt.timedelta(days=40)
+    sweep(local(later, 21, 0))
+    alerts = {a.rule: a for a in Alert.objects.filter(plan=plan)}
+    assert alerts[Rule.TIER2_UNPROTECTED].key == f"outcome:{first.pk}"
+    assert alerts[Rule.REINDUCTION_GAP].key == f"outcome:{first.pk}"
 
 
 # --- Per-patient thresholds (service) -----------------------------------------------------------
