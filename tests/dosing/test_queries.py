@@ -53,8 +53,9 @@ def test_supervisor_dashboard_queries_do_not_grow(client, clinician, supervisor)
         _people(clinician, supervisor, made, n - made)
         made = n
         counts.append(_count(client, reverse("core:supervisor-dashboard")))
-    # session, user, panels: clinic settings, supervised people, their doses around today with
-    # current outcomes (2); the dashboard's own lists; layout and header queries
+    # session, user, panels: supervised people, who has taken a first dose, their doses over
+    # the last fortnight with current outcomes (2), invited sessions; the dashboard's own lists
+    # (people, requests) and the read-audit rows; unread notifications (header)
     assert counts == [11, 11]
     assert counts[0] == counts[1], counts
 
