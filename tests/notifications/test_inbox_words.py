@@ -57,8 +57,7 @@ def test_closing_the_task_marks_its_notification_read(clinician, patient):
     task, notification = raise_task(patient)
     assert notification.read_at is None
     worklist.task_resolve(actor=clinician, task=task, outcome_code="seen")
-    notification.refresh_from_db()
-    assert notification.read_at is not None
+    assert Notification.objects.get(pk=notification.pk).read_at is not None
     assert Notification.objects.filter(recipient=clinician, read_at__isnull=True).count() == 0
 
 
