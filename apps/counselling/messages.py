@@ -13,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import access
+from apps.accounts.models import User
 from apps.clinic.selectors import clinic_settings_get
 from apps.counselling.calendar import booking_ics
 from apps.counselling.models import Booking, LocationKind, WaitlistOffer
@@ -104,10 +106,12 @@ _INBOX_SENTENCES = {
 }
 
 
-def booking_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
-    """'Your appointment on Thursday 3 December, 9:00am is booked.' (one query)"""
+def booking_inbox(notifications: list[Notification], viewer: User) -> dict[int, InboxWords]:
+    """'Your appointment on Thursday 3 December, 9:00am is booked.' (one query; the viewer's
+    own appointments only)."""
     ids = {n.context_ids.get("booking") for n in notifications} - {None}
-    starts = dict(Booking.objects.filter(pk__in=ids).values_list("pk", "starts_at"))
+    own = Booking.objects.filter(pk__in=ids, patient__in=access.patients_visible_to(viewer))
+    starts = dict(own.values_list("pk", "starts_at"))
     found: dict[int, InboxWords] = {}
     for n in notifications:
         booking_id = n.context_ids.get("booking", 0)

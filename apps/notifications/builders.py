@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import access
 from apps.accounts import services as account_services
-from apps.accounts.models import Invitation, SupervisorConsent, User
+from apps.accounts.models import Invitation, User
 from apps.notifications.kinds import InboxWords
 from apps.notifications.models import Notification
 
@@ -103,14 +104,16 @@ def account_notice_context(notification: Notification) -> dict[str, Any] | None:
 # --- Inbox words (in the portal only: never in an e-mail or a text message) --------------------
 
 
-def _patient_names(notifications: list[Notification]) -> dict[int, str]:
-    """The names of the patients these notifications are about, in one query."""
+def _patient_names(notifications: list[Notification], viewer: User) -> dict[int, str]:
+    """The names of the patients these notifications are about that the viewer may still see
+    (access.patients_visible_to), in one query."""
     ids = {n.context_ids.get("patient") for n in notifications} - {None}
-    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    visible = access.patients_visible_to(viewer).filter(pk__in=ids)
+    return dict(visible.values_list("pk", "full_name"))
 
 
-def _named(notifications: list[Notification], sentence: str) -> dict[int, InboxWords]:
-    names = _patient_names(notifications)
+def _named(notifications: list[Notification], viewer: User, sentence: str) -> dict[int, InboxWords]:
+    names = _patient_names(notifications, viewer)
     found: dict[int, InboxWords] = {}
     for n in notifications:
         name = names.get(n.context_ids.get("patient", 0))
@@ -119,31 +122,41 @@ def _named(notifications: list[Notification], sentence: str) -> dict[int, InboxW
     return found
 
 
-def missed_dose_alert_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
-    return _named(notifications, "{name} may need follow-up today after a missed dose.")
+def missed_dose_alert_inbox(
+    notifications: list[Notification], viewer: User
+) -> dict[int, InboxWords]:
+    return _named(notifications, viewer, "{name} may need follow-up today after a missed dose.")
 
 
-def supervision_check_in_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+def supervision_check_in_inbox(
+    notifications: list[Notification], viewer: User
+) -> dict[int, InboxWords]:
     return _named(
         notifications,
+        viewer,
         "No dose has been recorded for {name} since their last one wore off. Please check in "
         "with them today. If they are very drowsy or their breathing is slow, use the naloxone "
         "kit and call 999.",
     )
 
 
-def supervision_update_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+def supervision_update_inbox(
+    notifications: list[Notification], viewer: User
+) -> dict[int, InboxWords]:
     return _named(
-        notifications, "{name}'s treatment has stopped or ended. Their page has the latest."
+        notifications, viewer, "{name}'s treatment has stopped or ended. Their page has the latest."
     )
 
 
-def supervisor_accepted_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+def supervisor_accepted_inbox(
+    notifications: list[Notification], viewer: User
+) -> dict[int, InboxWords]:
     """'Sue Supervisor has agreed to supervise Pat Patient's doses: confirm them.'"""
     ids = {n.context_ids.get("consent") for n in notifications} - {None}
     consents = {
         c.pk: c
-        for c in SupervisorConsent.objects.filter(pk__in=ids)
+        for c in access.consents_visible_to(viewer)
+        .filter(pk__in=ids)
         .select_related("patient")
         .only("pk", "supervisor_name", "patient__full_name")
     }
@@ -158,7 +171,7 @@ def supervisor_accepted_inbox(notifications: list[Notification]) -> dict[int, In
     return found
 
 
-def account_notice_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
+def account_notice_inbox(notifications: list[Notification], viewer: User) -> dict[int, InboxWords]:
     """'The password of your account was changed. If this was not you, ...' (no queries)."""
     return {
         n.pk: InboxWords(

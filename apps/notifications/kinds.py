@@ -20,6 +20,7 @@ from apps.notifications.models import Channel
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
+    from apps.accounts.models import User
     from apps.notifications.models import Notification
 
 # Extra context for a kind's templates, loaded at send time from the notification's ids.
@@ -37,10 +38,12 @@ class InboxWords:
     url: str = ""
 
 
-# The inbox's words for many notifications of one kind at once ({notification pk: words}): a
-# fixed number of queries however many rows, so the inbox stays cheap. Rows it leaves out fall
-# back to the kind's plain text and page.
-InboxBuilder = Callable[[list["Notification"]], dict[int, InboxWords]]
+# The inbox's words for many notifications of one kind at once ({notification pk: words}), as
+# `viewer` (their recipient) may see them today: names only of patients `access` still lets them
+# see (an ended consent, a deactivated patient: the plain text instead). A fixed number of
+# queries however many rows, so the inbox stays cheap. Rows it leaves out fall back to the
+# kind's plain text and page.
+InboxBuilder = Callable[[list["Notification"], "User"], dict[int, InboxWords]]
 
 
 @dataclass(frozen=True)

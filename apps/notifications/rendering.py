@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from apps.accounts.models import User
 from apps.clinic.selectors import clinic_settings_cached
 from apps.notifications.channels import Message
 from apps.notifications.kinds import KINDS, InboxWords, kind_get
@@ -35,7 +36,7 @@ def notification_path(notification: Notification) -> str:
     return reverse("notifications:inbox")
 
 
-def inbox_words_for(notifications: list[Notification]) -> dict[int, InboxWords]:
+def inbox_words_for(notifications: list[Notification], viewer: User) -> dict[int, InboxWords]:
     """What each notification says in the portal and the page it opens, for kinds that name
     the person or task (`Kind.inbox`): one builder call per kind present, however many rows."""
     by_kind: dict[str, list[Notification]] = {}
@@ -45,15 +46,15 @@ def inbox_words_for(notifications: list[Notification]) -> dict[int, InboxWords]:
             by_kind.setdefault(kind.inbox, []).append(n)
     found: dict[int, InboxWords] = {}
     for builder, rows in by_kind.items():
-        found.update(import_string(builder)(rows))
+        found.update(import_string(builder)(rows, viewer))
     return found
 
 
-def notification_target(notification: Notification) -> str:
+def notification_target(notification: Notification, viewer: User) -> str:
     """The page the Open button leads to: the kind's own page for this very object where it
     has one (a task's page), else the kind's page; never back to the inbox it was opened from
     (a kind with no page of its own opens the person's home page)."""
-    words = inbox_words_for([notification]).get(notification.pk)
+    words = inbox_words_for([notification], viewer).get(notification.pk)
     target = words.url if words is not None and words.url else notification_path(notification)
     if target == reverse("notifications:inbox"):
         return reverse("core:dashboard")

@@ -34,7 +34,7 @@ def notification_list_for(*, user: User) -> list[InboxItem]:
             "pk", "kind", "context_ids", "created_at", "read_at", "is_urgent", "recipient_id"
         )[:INBOX_LIMIT]
     )
-    words = inbox_words_for(rows)
+    words = inbox_words_for(rows, user)
     return [
         InboxItem(
             pk=n.pk,

@@ -37,7 +37,7 @@ def notification_read(request: AuthedRequest, notification_id: int) -> HttpRespo
     notification = selectors.notification_get_for(user=request.user, pk=notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
     if "open" in request.POST:
-        target = notification_target(notification)
+        target = notification_target(notification, request.user)
         if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
             return HttpResponseRedirect(target)
     return HttpResponseRedirect(reverse("notifications:inbox"))

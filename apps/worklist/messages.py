@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from apps.accounts import access
+from apps.accounts.models import User
 from apps.notifications.kinds import InboxWords
 from apps.notifications.models import Notification
 from apps.worklist.kinds import kind_close_url, kind_title
@@ -21,12 +23,13 @@ def task_url(task: Task) -> str:
     return reverse("worklist:task-resolve", args=[task.pk])
 
 
-def task_inbox(notifications: list[Notification]) -> dict[int, InboxWords]:
-    """'Urgent task for Pat Patient: Missed doses: call the patient back' (one query)."""
+def task_inbox(notifications: list[Notification], viewer: User) -> dict[int, InboxWords]:
+    """'Urgent task for Pat Patient: Missed doses: call the patient back' (one query), for
+    patients the clinician may still see."""
     ids = {n.context_ids.get("task") for n in notifications} - {None}
     tasks = {
         t.pk: t
-        for t in Task.objects.filter(pk__in=ids)
+        for t in Task.objects.filter(pk__in=ids, patient__in=access.patients_visible_to(viewer))
         .select_related("patient")
         .only("pk", "kind", "status", "priority", "patient__full_name")
     }

@@ -56,3 +56,11 @@ def test_the_supervisors_guidance_says_where_to_record_a_dose():
     assert "On your home page, choose the person's name. Under \"Today's dose\"" in entry.answer
     assert "once the clinic has confirmed you as their supervisor" in entry.answer
     assert entry.versions.filter(version=entry.version, answer=entry.answer).exists()
+
+
+def test_a_clinician_reads_that_the_confirmation_is_theirs(client, patient, supervisor, clinician):
+    link_supervisor(patient, supervisor, clinician, confirm=False)
+    client.force_login(clinician)
+    page = client.get(reverse("accounts:patient-detail", args=[patient.pk])).content.decode()
+    assert "Waiting for your clinician" not in page
+    assert "The supervisor has said yes: waiting for you to confirm" in page

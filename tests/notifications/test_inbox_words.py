@@ -57,8 +57,7 @@ def test_closing_the_task_marks_its_notification_read(clinician, patient):
     task, notification = raise_task(patient)
     assert notification.read_at is None
     worklist.task_resolve(actor=clinician, task=task, outcome_code="seen")
-    notification.refresh_from_db()
-    assert notification.read_at is not None
+    assert Notification.objects.get(pk=notification.pk).read_at is not None
     assert Notification.objects.filter(recipient=clinician, read_at__isnull=True).count() == 0
 
 
@@ -141,3 +140,21 @@ def test_an_account_notice_says_what_changed(client, patient):
     client.force_login(patient)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "The password of your account was changed. If this was not you" in page
+
+
+def test_an_ended_consent_takes_the_name_out_of_old_notifications(
+    client, patient, supervisor, consent
+):
+    from apps.accounts import services as account_services
+
+    services.notification_queue(
+        recipient=supervisor,
+        kind="supervision_check_in",
+        event_key="alert:3",
+        context_ids={"patient": patient.pk},
+    )
+    account_services.consent_revoke(actor=patient, consent=consent)
+    client.force_login(supervisor)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Pat Patient" not in page
+    assert "No dose has been recorded for the person you support" in page
