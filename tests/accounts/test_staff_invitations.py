@@ -47,6 +47,11 @@ def test_staff_invite_a_clinical_lead_who_must_set_up_two_factor_first(client, s
     assert sent.detail == {"role": "clinician", "is_lead": True}
     assert Delivery.objects.filter(notification__to_address="new.clinician@test.example").exists()
 
+    client.logout()
+    page = client.get(
+        reverse("accounts:invitation-accept", args=[services.invitation_token(invitation)])
+    )
+    assert "authenticator app" in page.content.decode()
     response, url = _accept(client, invitation)
     user = User.objects.get(email="new.clinician@test.example")
     assert (user.role, user.is_clinical_lead, user.is_staff) == (Role.CLINICIAN, True, False)

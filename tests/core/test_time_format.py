@@ -59,7 +59,7 @@ TIME_IN_STRFTIME = re.compile(r"%-?[IHMp]")
 
 
 def test_templates_and_code_use_the_one_time_format():
-    found = []
+    found: list[str] = []
     for path in sorted((ROOT / "templates").rglob("*")):
         if path.is_file() and path.suffix in {".html", ".txt"}:
             found.extend(
