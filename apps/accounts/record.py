@@ -17,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.core import timefmt
+
 SECTION_TITLES: dict[str, str] = {
     "account": "Your account",
     "supervisor_consents": "Your supervisors",
@@ -115,12 +117,11 @@ def value_words(value: Any, zone: dt.tzinfo) -> str:
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
         local = value.astimezone(zone) if value.tzinfo else value
-        clock = local.strftime("%I:%M%p").lstrip("0").lower()
-        return f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y')}, {clock}"
+        return timefmt.when(local, "l j F Y")
     if isinstance(value, dt.date):
         return f"{value.strftime('%A')} {value.day} {value.strftime('%B %Y')}"
     if isinstance(value, dt.time):
-        return value.strftime("%I:%M%p").lstrip("0").lower()
+        return timefmt.clock(value)
     if isinstance(value, str):
         parsed = _parse_time(value)
         if parsed is not None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 READ_WORDS: dict[str, str] = {
     "summary": "looked at your record summary",
     "caseload": "saw your name in their list of patients",
+    "treatment_caseload": "saw your name in their list of patients on treatment",
+    "clinician_dashboard": "saw your name on their page for the day",
     "worklist": "saw your name on their list of tasks",
     "intake_queue": "saw your name in the list of questionnaires to review",
     "supervisor_dashboard": "saw your dose for the day on their supervisor page",
@@ -82,6 +84,7 @@ ACTION_WORDS: dict[str, str] = {
     "dosing.escalation_override_set": "changed when you and your supervisor get missed-dose alerts",
     "dosing.concern_raised": "raised a concern about you with your clinician",
     "dosing.alert_raised": "raised an alert about a missed dose",
+    "dosing.alert_acknowledged": "saw an alert about a missed dose",
     "dosing.urgent_task_closed": "followed up an urgent alert about you",
     "worklist.task_raised": "added a task about your care to your clinician's list",
     "worklist.task_resolved": "completed a task about your care",

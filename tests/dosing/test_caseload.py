@@ -81,6 +81,6 @@ def test_the_caseload_page_query_count_is_fixed(client, clinician, django_assert
         made = n
         # Expected: session, user, two-factor check, the rows in one query, the read audit (one
         # insert) and the header's unread-notifications count.
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             body = client.get(reverse("escalation:caseload")).content.decode()
         assert body.count("/clinician/patients/") >= n

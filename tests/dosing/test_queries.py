@@ -72,7 +72,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, supervisor):
     # ready to start, the caseload rows in one query), the appointments panel (today, caseload,
     # cadence starts: plans and intake decisions, counselling plans, bookings), the read-audit
     # rows of the patients shown (one insert), unread notifications, consents to confirm
-    assert counts == [16, 16]
+    assert counts == [15, 15]
     assert counts[0] == counts[1], counts
 
 
@@ -109,7 +109,7 @@ def test_plan_page_queries_do_not_grow(client, patient, clinician, supervisor, c
     for n in (2, 6):
         _record(patient, clinician, n)
         counts.append(_count(client, reverse("dosing:plan-detail", args=[plan.pk])))
-    assert counts == [12, 12]
+    assert counts == [11, 11]
     assert counts[0] == counts[1], counts
 
 

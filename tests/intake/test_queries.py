@@ -31,7 +31,7 @@ def test_intake_queue_queries_do_not_grow(client, clinician, django_assert_num_q
         # in one query), patients still answering, unread notifications (header), and one
         # insert of the audit rows for the patients shown (the session row is written at most
         # once a minute)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             body = client.get(reverse("intake:queue")).content.decode()
         assert body.count("/intake/review/") == n
 
@@ -49,7 +49,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         # queue panel, unread notifications (header), appointments panel: today's sessions,
         # caseload, intake decisions (none eligible here); treatment panels (patients ready to
         # start, the caseload rows: apps/dosing)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 

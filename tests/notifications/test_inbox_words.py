@@ -100,7 +100,7 @@ def test_inbox_queries_do_not_grow_with_named_rows(
             raise_task(patient, key=f"q:{count}:{i}")
         # session, user, two-factor check (clinicians), the inbox rows, the tasks with their
         # patients (one per kind that names someone), unread count (header)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(reverse("notifications:inbox"))
         assert len(response.context["items"]) == Task.objects.count()
 

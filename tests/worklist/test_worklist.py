@@ -158,5 +158,5 @@ def test_worklist_queries_do_not_grow(client, clinician, django_assert_num_queri
         made = n
         # session, user, two-factor check, tasks with their patients, unread notifications
         # (header), and one insert of the audit rows for the patients shown
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             assert client.get(reverse("worklist:task-list")).status_code == 200
