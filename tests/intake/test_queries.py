@@ -27,11 +27,11 @@ def test_intake_queue_queries_do_not_grow(client, clinician, django_assert_num_q
     for n in (2, 10):
         _waiting(clinician, made, n - made)
         made = n
-        # session, user, two-factor check, queue (patients + urgent counts + latest assessment
+        # session, user, queue (patients + urgent counts + latest assessment
         # in one query), patients still answering, unread notifications (header), and one
         # insert of the audit rows for the patients shown (the session row is written at most
-        # once a minute)
-        with django_assert_num_queries(7):
+        # once a minute; the two-factor answer is in the cache)
+        with django_assert_num_queries(6):
             body = client.get(reverse("intake:queue")).content.decode()
         assert body.count("/intake/review/") == n
 
@@ -45,11 +45,12 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
     for n in (2, 10):
         _waiting(clinician, made, n - made)
         made = n
-        # session, user, two-factor check, consents to confirm, patient count, urgent tasks
+        # session, user, consents to confirm, patient count, urgent tasks
         # panel, intake queue panel, unread notifications (header), appointments panel: today's
         # sessions, caseload, intake decisions (none eligible here); treatment plans panel
-        # (patients ready to start, patients on treatment: apps/dosing)
-        with django_assert_num_queries(14):
+        # (patients ready to start, patients on treatment: apps/dosing); the two-factor answer
+        # is in the cache
+        with django_assert_num_queries(13):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
