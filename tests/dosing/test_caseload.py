@@ -79,7 +79,7 @@ def test_the_caseload_page_query_count_is_fixed(client, clinician, django_assert
         for i in range(made, n):
             _patient_with_history(clinician, i, missed=i % 3)
         made = n
-        # Expected: session, user, two-factor check, the rows in one query, the read audit (one
+        # Expected: session, user, (the two-factor answer is cached) the rows in one query, the read audit (one
         # insert) and the header's unread-notifications count.
         with django_assert_num_queries(5):
             body = client.get(reverse("escalation:caseload")).content.decode()

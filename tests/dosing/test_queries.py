@@ -68,7 +68,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, supervisor):
         _people(clinician, supervisor, made, n - made)
         made = n
         counts.append(_count(client, reverse("core:clinician-dashboard")))
-    # session, user, two-factor check, urgent tasks, intake queue, treatment panels (patients
+    # session, user, (the two-factor answer is cached) urgent tasks, intake queue, treatment panels (patients
     # ready to start, the caseload rows in one query), the appointments panel (today, caseload,
     # cadence starts: plans and intake decisions, counselling plans, bookings), the read-audit
     # rows of the patients shown (one insert), unread notifications, consents to confirm

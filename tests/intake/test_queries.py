@@ -27,7 +27,7 @@ def test_intake_queue_queries_do_not_grow(client, clinician, django_assert_num_q
     for n in (2, 10):
         _waiting(clinician, made, n - made)
         made = n
-        # session, user, two-factor check, queue (patients + urgent counts + latest assessment
+        # session, user, (the two-factor answer is cached) queue (patients + urgent counts + latest assessment
         # in one query), patients still answering, unread notifications (header), and one
         # insert of the audit rows for the patients shown (the session row is written at most
         # once a minute)
@@ -45,7 +45,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
     for n in (2, 10):
         _waiting(clinician, made, n - made)
         made = n
-        # session, user, two-factor check, consents to confirm, urgent tasks panel, intake
+        # session, user, (the two-factor answer is cached) consents to confirm, urgent tasks panel, intake
         # queue panel, unread notifications (header), appointments panel: today's sessions,
         # caseload, intake decisions (none eligible here); treatment panels (patients ready to
         # start, the caseload rows: apps/dosing)

@@ -156,7 +156,7 @@ def test_worklist_queries_do_not_grow(client, clinician, django_assert_num_queri
         for p in _patients(clinician, n - made, made):
             raise_for(p)
         made = n
-        # session, user, two-factor check, tasks with their patients, unread notifications
+        # session, user, (the two-factor answer is cached) tasks with their patients, unread notifications
         # (header), and one insert of the audit rows for the patients shown
         with django_assert_num_queries(5):
             assert client.get(reverse("worklist:task-list")).status_code == 200
