@@ -1,9 +1,7 @@
 """The supervisor's dose confirmation survives a dropped connection: confirmed while offline,
 it is kept on the phone and sent once, with its idempotency key, when the phone is back online.
 
-It drives the JSON endpoint `POST /api/v1/doses/<id>/outcome/` (the API's contract). Until that
-endpoint exists in this checkout the offline test is expected to fail (strict: it must start
-passing the moment the endpoint arrives); without it, the script falls back to the plain form."""
+It drives the JSON endpoint `POST /api/v1/doses/<id>/outcome/` (the API's contract)."""
 
 from __future__ import annotations
 
@@ -12,27 +10,15 @@ import re
 
 import pytest
 from django.db.models import F
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.dosing.models import DoseOutcome, ScheduledDose
 from tests.dosing.world import make_plan
 
 
-def _api_present() -> bool:
-    try:
-        resolve("/api/v1/doses/1/outcome/")
-    except Resolver404:
-        return False
-    return True
-
 
 pytestmark = pytest.mark.browser
-needs_api = pytest.mark.xfail(
-    condition=not _api_present(),
-    reason="needs the dose outcome endpoint of the API (POST /api/v1/doses/<id>/outcome/)",
-    strict=True,
-)
 
 
 def _dose_due_now(patient, clinician, supervisor) -> ScheduledDose:
@@ -56,7 +42,6 @@ def _dose_due_now(patient, clinician, supervisor) -> ScheduledDose:
     return today
 
 
-@needs_api
 def test_a_confirmation_made_offline_is_sent_once_back_online(
     signed_in_page, live_server, patient, clinician, supervisor, consent
 ):
