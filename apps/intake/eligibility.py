@@ -682,6 +682,16 @@ def blocks_decision(gate: Gate, overridden: frozenset[str] = frozenset()) -> boo
     )
 
 
+def decision_overall(gates: list[Gate], overridden: frozenset[str] = frozenset()) -> str:
+    """BLOCK if a gate stops the decision now (`blocks_decision`), else WARN if any gate warns or
+    blocks only the first dose or is overridden, else PASS."""
+    if any(blocks_decision(g, overridden) for g in gates):
+        return BLOCK
+    if any(g.outcome in (WARN, BLOCK) for g in gates):
+        return WARN
+    return PASS
+
+
 def overall(gates: list[Gate], overridden: frozenset[str] = frozenset()) -> str:
     """BLOCK if any gate blocks and is not overridden, else WARN if any warns, else PASS."""
     outcomes = {g.outcome for g in gates if not is_overridden(g, overridden)}

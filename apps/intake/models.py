@@ -245,6 +245,9 @@ class EligibilityAssessment(models.Model):
     inputs = models.JSONField()
     gates = models.JSONField()
     overall = models.CharField(max_length=10, choices=Overall.choices)
+    # The same, for the decision only: gates that hold back just the first dose (supervision,
+    # the safety acknowledgement) warn here. The review queue's flags read this.
+    decision_overall = models.CharField(max_length=10, choices=Overall.choices, default="block")
 
     class Meta:
         ordering = ("-evaluated_at", "-pk")

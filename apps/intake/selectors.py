@@ -231,7 +231,7 @@ def intake_queue_for(*, user: User) -> QuerySet[User]:
                 ),
                 distinct=True,
             ),
-            latest_overall=Subquery(latest.values("overall")[:1]),
+            latest_overall=Subquery(latest.values("decision_overall")[:1]),
             submitted_at=Subquery(
                 Pathway.objects.filter(patient=OuterRef("pk")).values("submitted_at")[:1]
             ),

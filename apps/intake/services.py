@@ -28,6 +28,7 @@ from apps.intake.models import (
     IntakeDecision,
     LiverFunctionTest,
     NaloxoneChallenge,
+    Pathway,
     PathwayState,
     PlannedProcedure,
     PregnancyAdvice,
@@ -150,6 +151,7 @@ def _assess(
             for g in gates
         ],
         overall=engine.overall(gates, overridden),
+        decision_overall=engine.decision_overall(gates, overridden),
     )
     audit_record(
         actor=actor,
@@ -180,7 +182,16 @@ def _record(actor: User, patient: User, row: Any, action: str, gate: str = "") -
     audit_record(actor=actor, action=action, target=row, patient=patient)
     if gate:
         _withdraw_overrides(actor=actor, patient=patient, gate=gate)
+    _reassess_in_review(actor=actor, patient=patient, purpose="new_result")
     return row
+
+
+def _reassess_in_review(*, actor: User, patient: User, purpose: str) -> None:
+    """While the questionnaire waits for review, a new result or override is judged at once, so
+    the review queue's flags read the gates as they stand now, not as they stood at submission."""
+    state = Pathway.objects.filter(patient=patient).values_list("state", flat=True).first()
+    if state == PathwayState.REVIEW:
+        _assess(actor=actor, patient=patient, purpose=purpose)
 
 
 def _withdraw_overrides(*, actor: User, patient: User, gate: str) -> None:
@@ -335,6 +346,7 @@ def gate_override(*, actor: User, patient: User, gate: str, reason: str) -> Gate
         patient=patient,
         detail={"assessment": assessment.pk, "reauthenticated": True},
     )
+    _reassess_in_review(actor=actor, patient=patient, purpose="after_override")
     return row
 
 
