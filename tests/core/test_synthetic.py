@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 
 from apps.audit.models import AuditEvent
 from apps.core import synthetic
-from apps.core.synthetic_care import insert_rows
+from apps.core.bulk import insert_rows
 from apps.counselling.models import AvailabilityRule, Booking
 from apps.dosing import escalation
 from apps.dosing.escalation_models import Alert, Concern, Rule

@@ -79,8 +79,9 @@ def test_the_caseload_page_query_count_is_fixed(client, clinician, django_assert
         for i in range(made, n):
             _patient_with_history(clinician, i, missed=i % 3)
         made = n
-        # Expected: session, user, (the two-factor answer is cached) the rows in one query, the read audit (one
-        # insert) and the header's unread-notifications count.
-        with django_assert_num_queries(5):
+        # Expected: session, user, the last dose taken on every plan shown (one window query),
+        # the rows in one query, the read audit (one insert) and the header's
+        # unread-notifications count (the two-factor answer is in the cache).
+        with django_assert_num_queries(6):
             body = client.get(reverse("escalation:caseload")).content.decode()
         assert body.count("/clinician/patients/") >= n

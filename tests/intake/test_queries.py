@@ -49,7 +49,7 @@ def test_clinician_dashboard_queries_do_not_grow(client, clinician, django_asser
         # queue panel, unread notifications (header), appointments panel: today's sessions,
         # caseload, intake decisions (none eligible here); treatment panels (patients ready to
         # start, the caseload rows: apps/dosing)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.get(reverse("core:clinician-dashboard"))
         assert response.status_code == 200
 
