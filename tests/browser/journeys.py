@@ -33,7 +33,7 @@ class Words:
     protected_until = re.compile(r"blocks the effect of opioids until|protected until", re.I)
     book_session = re.compile(r"^book a session$", re.I)
     # Supervisor
-    doses_today = re.compile(r"doses today", re.I)
+    witnessed_for = re.compile(r"^taken, witnessed", re.I)
     raise_concern = re.compile(r"^raise a concern$", re.I)
     witnessed_button = re.compile(r"watched|witnessed", re.I)
     dose_recorded = re.compile(r"recorded\. thank you|dose recorded for", re.I)
@@ -117,10 +117,13 @@ class Driver:
         self.page_seen()
 
     def nav_link(self, words: str) -> Any:
-        """A link in the main navigation (one place to change if the menu changes shape)."""
-        return self.page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name=words, exact=True
-        )
+        """A link in the main navigation (one place to change if the menu changes shape). On a
+        phone the list sits behind a one-line "Menu": it is opened first, as a person would."""
+        nav = self.page.get_by_role("navigation", name="Main")
+        menu = nav.locator("details.site-nav__menu")
+        if menu.count() and menu.first.is_visible() and not menu.first.evaluate("el => el.open"):
+            self.activate(menu.first.locator("summary"))
+        return nav.get_by_role("link", name=words, exact=True)
 
     def go_home(self) -> None:
         self.follow(self.nav_link("Home"))

@@ -215,13 +215,16 @@ def test_supervisor_journey(clock, drive, patient, clinician, safety_published, 
     clock.move_to(NOW)
     d.goto(reverse("account_login"))
     d.sign_in("sam.okafor@test.example", NEW_PASSWORD)
-    expect(d.page.get_by_role("heading", name=Words.doses_today)).to_be_visible()
-    d.follow(d.page.get_by_role("link", name="Pat Patient").first)
-    d.follow(d.page.get_by_role("link", name=Words.witnessed_button))
+    # Straight from the dashboard: one tap on what happened, the confirm step opens in place.
+    card = d.page.get_by_role("region", name="Pat Patient")
+    expect(card).to_be_visible()
+    d.activate(card.get_by_role("link", name=Words.witnessed_for))
+    confirm = d.page.get_by_role("button", name="Confirm")
+    confirm.wait_for()
     if not d.keyboard:
         d.screenshot("supervisor-confirm-dose", width=PHONE)
-    d.follow(d.page.get_by_role("button", name="Confirm"))
-    expect(d.page.get_by_text(Words.dose_recorded).first).to_be_visible()
+    d.activate(confirm)
+    expect(d.page.get_by_text(Words.dose_recorded).first).to_be_visible(timeout=10000)
     today = ScheduledDose.objects.get(plan=plan, local_date=TODAY)
     assert today.outcomes.get().outcome == "witnessed"
     assert today.outcomes.get().recorded_by == sam
