@@ -15,5 +15,6 @@ urlpatterns = [
     path("v1/", include("apps.content.api_urls")),
     path("v1/", include("apps.notifications.api_urls")),
     path("v1/", include("apps.dosing.api_urls")),
+    path("v1/", include("apps.worklist.api_urls")),
     path("v1/", include("apps.counselling.api_urls")),
 ]

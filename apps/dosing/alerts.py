@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -47,6 +47,13 @@ def alert_list_for(*, user: User) -> QuerySet[Alert]:
         .select_related("patient", "task")
         .order_by("-is_urgent", "-created_at", "-pk")
     )
+
+
+def alert_of_task() -> Subquery:
+    """The id of the alert that raised a task (the task is the outer query's row), or null:
+    one subquery in a list of tasks, not a query per row. An alert raises at most one task and
+    each task's trigger is one alert, so the first is the only one."""
+    return Subquery(Alert.objects.filter(task_id=OuterRef("pk")).order_by("pk").values("pk")[:1])
 
 
 def alert_get_for(*, user: User, pk: int) -> Alert:

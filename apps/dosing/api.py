@@ -259,7 +259,11 @@ class AlertSerializer(serializers.Serializer[Alert]):
     threshold = serializers.CharField(help_text="The threshold it crossed, in words.")
     created_at = serializers.DateTimeField()
     is_urgent = serializers.BooleanField()
-    task = serializers.IntegerField(source="task_id", allow_null=True)
+    task = serializers.IntegerField(
+        source="task_id",
+        allow_null=True,
+        help_text="The worklist task it raised (listed in tasks/ until it is closed), or null.",
+    )
     task_status = serializers.SerializerMethodField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -81,6 +83,12 @@ OUTCOME_CODES = frozenset(code for code, _ in OUTCOMES)
 def kind_close_url(code: str) -> str:
     kind = KINDS.get(code)
     return kind.close_url if kind else ""
+
+
+def task_close_path(*, kind: str, task_id: int) -> str:
+    """The portal page where this task is closed on purpose (its kind's own page, if it has
+    one, else the worklist's)."""
+    return reverse(kind_close_url(kind) or "worklist:task-resolve", args=[task_id])
 
 
 def kind_title(code: str) -> str:

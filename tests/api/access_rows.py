@@ -36,6 +36,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:dosing-api:concern-create": row(403, anon=401, supervisor=405, stray_supervisor=405),
     "api:dosing-api:alert-list": row(403, anon=401, clinician=200, other_clinician=200),
     "api:dosing-api:alert-acknowledge": row(403, anon=401, clinician=405, other_clinician=405),
+    # Tasks are a clinician's: each sees their own patients' (tests/worklist/test_api.py checks
+    # that the other clinician's list never holds the world's task).
+    "api:worklist-api:task-list": row(403, anon=401, clinician=200, other_clinician=200),
     # Counselling: patients and clinicians.
     "api:counselling-api:slot-list": API_BOOKING,
     "api:counselling-api:appointment-list": API_BOOKING,

@@ -155,3 +155,14 @@ def test_appointment_and_slot_lists_queries_do_not_grow(client, clinician):
         [reverse("api:counselling-api:appointment-list"), reverse("api:counselling-api:slot-list")],
         grow,
     )
+
+
+def test_task_list_queries_do_not_grow(client, clinician, supervisor):
+    client.force_login(clinician)
+    # session, user, count, page of tasks with their patients and the alert that raised each
+    # (a subquery), one insert of the audit rows for the patients listed
+    assert_constant(
+        client,
+        [reverse("api:worklist-api:task-list")],
+        _patients_with_doses(clinician, supervisor),
+    )
