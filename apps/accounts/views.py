@@ -30,8 +30,8 @@ from apps.accounts.forms import (
     StaffInviteForm,
 )
 from apps.accounts.models import Invitation, SupervisorConsent, User
-from apps.audit import words as audit_words
 from apps.accounts.roles import PRIVILEGED_ROLES
+from apps.audit import words as audit_words
 from apps.audit.middleware import client_ip
 from apps.audit.selectors import disclosure_list_for
 from apps.audit.services import audit_read, audit_read_list

@@ -16,8 +16,6 @@ from django.utils import timezone
 from apps.dosing.models import DoseOutcome, ScheduledDose
 from tests.dosing.world import make_plan
 
-
-
 pytestmark = pytest.mark.browser
 
 
