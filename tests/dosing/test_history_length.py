@@ -125,7 +125,8 @@ def test_protection_is_still_the_latest_dose_taken(clinician):
         .order_by("-taken_at", "-pk")
         .first()
     )
-    assert newest is not None and newest.taken_at is not None
+    assert newest is not None
+    assert newest.taken_at is not None
     # A dose recorded late, taken earlier than the newest: it must not win.
     older = ScheduledDose.objects.filter(patient=patient, outcomes__isnull=True).first()
     assert older is not None
