@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,13 +174,25 @@ class Protection:
         return self.protected_until is not None and self.protected_until > now
 
 
+def _latest_taken_first() -> list[Any]:
+    """Newest taken dose first, for one patient's outcomes.
+
+    Ordered by an expression rather than the bare `taken_at` column on purpose: ordered by the
+    column, PostgreSQL walks the clinic-wide `dose_outcome_taken_at` index backwards, testing
+    every patient's outcomes until it meets this patient's (12 to 66 ms a call at 2,000 patients,
+    the whole index when the patient has none). Ordered by the expression it starts from this
+    patient's doses. A taken outcome always has a `taken_at` (constraint
+    `dose_outcome_taken_has_time`), so the order is the same."""
+    return [Coalesce("taken_at", "recorded_at").desc(), F("pk").desc()]
+
+
 def _last_current_taken(patient_id: int, outcomes: tuple[str, ...]) -> DoseOutcome | None:
     return (
         DoseOutcome.objects.filter(
             dose__patient_id=patient_id, is_current=True, outcome__in=outcomes
         )
         .select_related("dose", "recorded_by")
-        .order_by("-taken_at", "-pk")
+        .order_by(*_latest_taken_first())
         .first()
     )
 
@@ -220,7 +233,7 @@ def protected_until_subquery(clinic: ClinicSettings) -> Subquery:
                 output_field=DateTimeField(),
             )
         )
-        .order_by("-taken_at", "-pk")
+        .order_by(*_latest_taken_first())
         .values("until")[:1]
     )
     return Subquery(last_taken, output_field=DateTimeField())
