@@ -8,6 +8,7 @@ SECTION_TITLES (and any code worth translating to VALUE_WORDS) to make it read w
 from __future__ import annotations
 
 import datetime as dt
+import html
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -250,9 +251,8 @@ def record_pdf(
     h3 = ParagraphStyle("h3", fontName=bold, fontSize=10.5, leading=14, spaceBefore=6)
 
     def para(text: str, style: ParagraphStyle) -> Paragraph:
-        from xml.sax.saxutils import escape
-
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        # Paragraph reads a little markup: the record's own text is escaped (&, <, >).
+        return Paragraph(html.escape(text, quote=False).replace("\n", "<br/>"), style)
 
     story: list[Flowable] = [
         para(f"The record {clinic_name} holds about {patient_name}", h1),

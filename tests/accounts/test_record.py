@@ -70,3 +70,13 @@ def test_the_record_page_is_only_the_patients_own(client, patient, other_patient
     assert "Olive Other" in page
     client.force_login(clinician)
     assert client.get(reverse("accounts:record")).status_code == 403
+
+
+def test_the_record_pdf_takes_names_that_look_like_markup(client, patient):
+    # The PDF's paragraphs read a little markup: a name with <, > or & must print as written.
+    patient.full_name = "Pat <b>O'Neil & Sons"
+    patient.save(update_fields=["full_name"])
+    client.force_login(patient)
+    response = client.get(reverse("accounts:record-pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
